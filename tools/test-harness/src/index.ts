@@ -1,0 +1,6 @@
+export { HarnessError } from './errors.js'
+export type { HarnessErrorCode } from './errors.js'
+export { DEFAULT_TEST_DATABASE_URL, adminDatabaseUrl, connect, createTestDatabase } from './database.js'
+export type { TestDatabase } from './database.js'
+export { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, chromiumPath, launchChromium } from './browser.js'
+export type { TestBrowser } from './browser.js'
