@@ -4,12 +4,16 @@
 // errors and the guard that keeps SDK failures out of the host app
 export { EchotrailError, isEchotrailError } from './errors'
 export type { EchotrailErrorCode } from './errors'
+export { createFailureLog, guard } from './guard'
+export type { FailureLog, FailureLogOptions } from './guard'
 
 // event: wire format v1 types and field vocabularies (src/event/)
 
 // mask: secret masking shared by every SDK and the collector (src/mask/)
 
 // id: UUIDv7 (src/id/)
+export { createUuidV7Generator, isUuidV7, uuidv7, uuidv7Timestamp } from './id/uuidv7'
+export type { UuidV7Generator, UuidV7Options } from './id/uuidv7'
 
 // delivery: batch queue, retry policy, transport interface (src/delivery/)
 

@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 import { HarnessError } from './errors.js'
 
@@ -25,7 +22,7 @@ export function chromiumPath(): string {
   return process.env.ECHOTRAIL_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH
 }
 
-/** A persistent-profile-free browser; `close()` also removes its temporary profile. */
+/** A browser with a fresh, temporary profile (playwright makes and removes it). */
 export interface TestBrowser {
   readonly browser: Browser
   newContext(): Promise<BrowserContext>
@@ -42,23 +39,15 @@ export async function launchChromium(): Promise<TestBrowser> {
         'or set ECHOTRAIL_CHROMIUM_PATH to a Chromium binary. scripts/test.sh installs it when it can.',
     )
   }
-  const profileDir = mkdtempSync(join(tmpdir(), 'et-chromium-'))
   let browser: Browser
   try {
-    browser = await chromium.launch({
-      executablePath,
-      args: [...CHROMIUM_ARGS, `--user-data-dir=${profileDir}`],
-    })
+    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] })
   } catch (err) {
-    rmSync(profileDir, { recursive: true, force: true })
     throw new HarnessError('ET_HARNESS_NO_BROWSER', `Chromium at ${executablePath} failed to start.`, { cause: err })
   }
   return {
     browser,
     newContext: () => browser.newContext(),
-    async close() {
-      await browser.close()
-      rmSync(profileDir, { recursive: true, force: true })
-    },
+    close: () => browser.close(),
   }
 }
