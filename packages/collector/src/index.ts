@@ -1,0 +1,11 @@
+// @echotrail/collector — embed or script the collector; the `echotrail` CLI uses the same pieces.
+export { startCollector, nodeSha256, WRITER_ROLE } from './server.js'
+export type { RunningCollector, StartOptions } from './server.js'
+export { loadConfig, configSchema, CONFIG_ENV } from './config.js'
+export type { CollectorConfig, CollectorConfigInput } from './config.js'
+export { CollectorError, StartupError, COLLECTOR_ERRORS } from './errors.js'
+export type { CollectorErrorCode, Issue, StartupErrorCode } from './errors.js'
+export { verifyProject } from './ledger/verify.js'
+export type { VerifyFinding, VerifyOptions, VerifyReport } from './ledger/verify.js'
+export { checkpointText, verifyCheckpoint } from './ledger/checkpoint.js'
+export { runCli } from './cli/run.js'

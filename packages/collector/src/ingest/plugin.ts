@@ -1,0 +1,168 @@
+import { WIRE_LIMITS, type Masker, type Sha256 } from '@echotrail/core'
+import { clientReportSchema, ingestBatchSchema } from '@echotrail/core/schema'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { KeyResolver } from '../auth/key-resolver.js'
+import type { RateLimiter } from '../auth/rate-limiter.js'
+import type { Db } from '../db/db.js'
+import { CollectorError, type Issue } from '../errors.js'
+import type { Metrics } from '../metrics/metrics.js'
+import { authenticate, type Caller } from './authenticate.js'
+import type { GroupCommitter } from './group-commit.js'
+import { prepareEvent, type PreparedEvent } from './prepare-event.js'
+import { readJsonBody } from './read-body.js'
+
+/** What the ingest routes need from the rest of the collector. */
+export interface IngestDeps {
+  db: Db
+  committer: GroupCommitter
+  keys: KeyResolver
+  limiter: RateLimiter
+  masker: Masker
+  sha256: Sha256
+  metrics: Metrics
+  /** Start of the oldest live partition, in ms. */
+  oldestAcceptedMs: () => number
+  isShuttingDown: () => boolean
+}
+
+/** The 202 answer. */
+interface IngestAnswer {
+  accepted: number
+  duplicates: number
+  rejected: { index: number; issues: Issue[] }[]
+}
+
+const INSERT_CLIENT_REPORT = `insert into client_reports (project_id, api_key_id, sdk_name, sdk_version, dropped)
+  values ($1, $2, $3, $4, $5)`
+
+const CORS_ALLOW_HEADERS = 'content-type, content-encoding, x-api-key, authorization'
+
+/** POST /v1/audit, POST /v1/audit/batch, POST /v1/audit/client-report and their CORS preflights. */
+export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Promise<void> {
+  // Bodies are read raw: gzip is decoded here, and text/plain is how sendBeacon
+  // sends JSON without a preflight.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: WIRE_LIMITS.maxBatchBytes }, (_req, body, done) =>
+    done(null, body),
+  )
+
+  const allowCors = (reply: FastifyReply, caller: Caller) => {
+    if (caller.origin !== undefined) reply.header('access-control-allow-origin', caller.origin).header('vary', 'Origin')
+  }
+
+  const ingest = async (request: FastifyRequest, reply: FastifyReply, events: unknown[], single: boolean) => {
+    const caller = await authenticate(request, deps.keys, deps.limiter)
+    allowCors(reply, caller)
+    if (events.length > WIRE_LIMITS.maxBatchEvents) {
+      throw new CollectorError('ET_INGEST_TOO_LARGE', {
+        message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.`,
+      })
+    }
+    if (deps.isShuttingDown()) throw new CollectorError('ET_SHUTTING_DOWN', { retryAfterSeconds: 5 })
+    const answer: IngestAnswer = { accepted: 0, duplicates: 0, rejected: [] }
+    const prepared: PreparedEvent[] = []
+    const ctx = {
+      receivedAtMs: Date.now(),
+      oldestAcceptedMs: deps.oldestAcceptedMs(),
+      keyKind: caller.key.kind,
+      masker: deps.masker,
+      sha256: deps.sha256,
+    }
+    for (let index = 0; index < events.length; index++) {
+      const result = await prepareEvent(events[index], ctx)
+      if (result.ok) prepared.push(result.event)
+      else answer.rejected.push({ index, issues: result.issues })
+    }
+    deps.metrics.inc('echotrail_events_rejected_total', answer.rejected.length)
+    if (single && answer.rejected.length === 1) {
+      throw new CollectorError('ET_INGEST_INVALID', { message: 'The event is not valid.', issues: answer.rejected[0]!.issues })
+    }
+    let outcome
+    try {
+      outcome = await deps.committer.submit(caller.key.projectId, prepared)
+    } catch (err) {
+      request.log.error({ err }, 'commit failed')
+      throw new CollectorError('ET_STORAGE_UNAVAILABLE', { retryAfterSeconds: 5, cause: err })
+    }
+    answer.accepted = outcome.accepted
+    answer.duplicates = outcome.duplicates
+    deps.metrics.inc('echotrail_events_accepted_total', outcome.accepted)
+    deps.metrics.inc('echotrail_events_duplicate_total', outcome.duplicates)
+    return reply.code(202).send(answer)
+  }
+
+  const rawBody = (request: FastifyRequest): unknown => {
+    if (!Buffer.isBuffer(request.body)) throw new CollectorError('ET_INGEST_UNSUPPORTED_MEDIA')
+    const encoding = request.headers['content-encoding']
+    return readJsonBody(request.body, typeof encoding === 'string' ? encoding : undefined)
+  }
+
+  app.post('/audit', async (request, reply) => {
+    const body = rawBody(request)
+    if (Array.isArray(body)) return ingest(request, reply, body, false)
+    return ingest(request, reply, [body], true)
+  })
+
+  app.post('/audit/batch', async (request, reply) => {
+    const body = rawBody(request)
+    if (body !== null && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events)) {
+      const count = (body as { events: unknown[] }).events.length
+      if (count > WIRE_LIMITS.maxBatchEvents) {
+        throw new CollectorError('ET_INGEST_TOO_LARGE', { message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.` })
+      }
+    }
+    const parsed = ingestBatchSchema.safeParse(body)
+    if (!parsed.success) {
+      throw new CollectorError('ET_INGEST_INVALID', {
+        message: 'The body must be {"events": [...]}.',
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
+      })
+    }
+    return ingest(request, reply, parsed.data.events, false)
+  })
+
+  app.post('/audit/client-report', async (request, reply) => {
+    const caller = await authenticate(request, deps.keys, deps.limiter)
+    allowCors(reply, caller)
+    const parsed = clientReportSchema.safeParse(rawBody(request))
+    if (!parsed.success) {
+      throw new CollectorError('ET_INGEST_INVALID', {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
+      })
+    }
+    const report = parsed.data
+    try {
+      await deps.db.query(INSERT_CLIENT_REPORT, [
+        caller.key.projectId,
+        caller.key.id,
+        report.sdk?.name ?? null,
+        report.sdk?.version ?? null,
+        JSON.stringify(report.dropped),
+      ])
+    } catch (err) {
+      request.log.error({ err }, 'client report not stored')
+      throw new CollectorError('ET_STORAGE_UNAVAILABLE', { retryAfterSeconds: 5, cause: err })
+    }
+    for (const [reason, count] of Object.entries(report.dropped)) {
+      deps.metrics.inc('echotrail_client_reported_dropped_total', count, { reason })
+    }
+    return reply.code(202).send({ accepted: true })
+  })
+
+  // Preflights carry no key: answer for any origin some publishable key allows.
+  const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin
+    if (typeof origin === 'string' && (await deps.keys.isKnownOrigin(origin))) {
+      reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', CORS_ALLOW_HEADERS)
+        .header('access-control-max-age', '600')
+        .header('vary', 'Origin')
+    }
+    return reply.code(204).send()
+  }
+  app.options('/audit', preflight)
+  app.options('/audit/batch', preflight)
+  app.options('/audit/client-report', preflight)
+}
