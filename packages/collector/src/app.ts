@@ -1,4 +1,6 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { CollectorError, COLLECTOR_ERRORS, type CollectorErrorCode } from './errors.js'
 import { ingestPlugin, type IngestDeps } from './ingest/plugin.js'
 
@@ -34,6 +36,29 @@ export function toCollectorError(err: unknown): CollectorError {
   return new CollectorError('ET_INTERNAL', { cause: err })
 }
 
+function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const error = toCollectorError(err)
+  if (error.status >= 500) request.log.error({ err: error.cause ?? err, code: error.code }, 'request failed')
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+  reply.code(error.status).send({
+    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+  })
+}
+
+// Node answers requests it cannot parse (headers over 16 KiB, a broken request line)
+// before Fastify sees them; Fastify's default body for those is not our error shape.
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const error = new CollectorError(
+    err.code === 'HPE_HEADER_OVERFLOW' ? 'ET_INGEST_HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'ET_INGEST_TIMEOUT' : 'ET_INGEST_INVALID',
+  )
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } })
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
+}
+
 /** Builds the ingest server (port 8081): /v1/audit*, /healthz, /readyz, /metrics. */
 export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -43,18 +68,19 @@ export async function buildIngestApp(deps: IngestAppDeps): Promise<FastifyInstan
     bodyLimit: 5 * 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Without this, a URL that does not decode (`/v1/%ZZ`) gets Fastify's own error body.
+    frameworkErrors: sendError,
+    clientErrorHandler: answerClientError,
   })
 
-  app.setErrorHandler((err, request, reply) => {
-    const error = toCollectorError(err)
-    if (error.status >= 500) request.log.error({ err: error.cause ?? err, code: error.code }, 'request failed')
-    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
-    reply.code(error.status).send({
-      error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
-    })
-  })
+  app.setErrorHandler(sendError)
   app.setNotFoundHandler((_request, reply) => {
     reply.code(404).send({ error: { code: 'ET_NOT_FOUND', message: COLLECTOR_ERRORS.ET_NOT_FOUND.message } })
+  })
+  // While stopping, every answer closes its connection, so keep-alive clients
+  // reconnect (to another collector) instead of holding the server open.
+  app.addHook('onSend', async (_request, reply) => {
+    if (deps.isShuttingDown()) reply.header('connection', 'close')
   })
   app.addHook('onResponse', async (_request, reply) => {
     deps.metrics.inc('echotrail_ingest_requests_total', 1, { status: String(reply.statusCode) })

@@ -41,6 +41,7 @@ export interface StartOptions {
 }
 
 const HOUR_MS = 3_600_000
+const SHUTDOWN_GRACE_MS = 10_000
 
 async function canWriteAs(db: Db, role: string): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(
@@ -141,8 +142,18 @@ export async function startCollector(given: CollectorConfigInput = {}, options: 
       closing ??= (async () => {
         shuttingDown = true
         clearInterval(partitionTimer)
-        // app.close waits for in-flight requests, which wait for their commits.
-        await app.close()
+        // app.close waits for in-flight requests, which wait for their commits. A
+        // keep-alive connection that goes idle after close() began would otherwise
+        // hold the server open until its timeout, so idle ones are closed as they appear,
+        // and after SHUTDOWN_GRACE_MS whatever remains is cut.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
+        const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+        try {
+          await app.close()
+        } finally {
+          clearInterval(sweep)
+          clearTimeout(deadline)
+        }
         await committer.drain()
         await db.close()
       })()

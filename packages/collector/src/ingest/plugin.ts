@@ -10,6 +10,7 @@ import { authenticate, type Caller } from './authenticate.js'
 import type { GroupCommitter } from './group-commit.js'
 import { prepareEvent, type PreparedEvent } from './prepare-event.js'
 import { readJsonBody } from './read-body.js'
+import { toStorableJson } from './storable-json.js'
 
 /** What the ingest routes need from the rest of the collector. */
 export interface IngestDeps {
@@ -130,7 +131,9 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
         issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
       })
     }
-    const report = parsed.data
+    // The reasons and sdk strings go to jsonb and text columns, which refuse U+0000 and
+    // lone surrogates: stored as U+FFFD like in events, not a 503 the SDK would retry.
+    const report = toStorableJson(parsed.data)
     try {
       await deps.db.query(INSERT_CLIENT_REPORT, [
         caller.key.projectId,

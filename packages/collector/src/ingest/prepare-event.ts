@@ -50,6 +50,24 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000
 // (a 13-digit epoch-ms timestamp can pass the Luhn check).
 const UNMASKED_FIELDS = ['event_id', 'timestamp', 'status_code', 'response_time', 'orphan', 'method'] as const
 
+// service_name and action are keys of btree indexes (events_service, events_action),
+// whose entries PostgreSQL caps at 2,704 bytes: a longer value failed the whole group
+// commit, a 503 for every request in it. 255 UTF-16 units (path's limit) are at most
+// 765 UTF-8 bytes.
+const INDEXED_TEXT_FIELDS = ['service_name', 'action'] as const
+const MAX_INDEXED_TEXT_LENGTH = 255
+
+function indexedTextIssues(event: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = []
+  for (const field of INDEXED_TEXT_FIELDS) {
+    const value = event[field]
+    if (typeof value === 'string' && value.length > MAX_INDEXED_TEXT_LENGTH) {
+      issues.push({ path: [field], message: `${field} is longer than ${MAX_INDEXED_TEXT_LENGTH} characters`, code: 'too_big' })
+    }
+  }
+  return issues
+}
+
 function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): Issue[] {
   return issues.map((i) => ({
     path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
@@ -85,7 +103,10 @@ export async function prepareEvent(raw: unknown, ctx: PrepareContext): Promise<P
   for (const key of UNMASKED_FIELDS) if (key in source) masked[key] = source[key]
 
   const parsed = auditEventSchema.safeParse(masked)
-  if (!parsed.success) return { ok: false, issues: toIssues(parsed.error.issues) }
+  const tooLong = indexedTextIssues(masked)
+  if (!parsed.success || tooLong.length > 0) {
+    return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...tooLong] }
+  }
   const { event, extra } = splitUnknownFields(parsed.data)
 
   const sourceKind = event.source ?? (ctx.keyKind === 'publishable' ? 'browser' : 'backend')

@@ -7,6 +7,7 @@ export function toStorableJson<T>(value: T): T {
   return clean(value) as T
 }
 
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const NEEDS_CLEANING = /[\u0000\uD800-\uDFFF]/
 
 function cleanString(text: string): string {

@@ -97,3 +97,40 @@ describe.each(BACKENDS)('durability on %s', (backend) => {
     }
   }, 180_000)
 })
+
+describe('graceful shutdown', () => {
+  it('answers or refuses every in-flight request on SIGTERM, stores every 202, and exits 0', async () => {
+    const store = await createTestStore('postgres')
+    const env = storeEnv(store.config as { databaseUrl?: string })
+    const collector = await spawnCollector(env)
+    try {
+      const key = collector.secretKey!
+      const acked = new Set<string>()
+      let stop = false
+      const senders = Array.from({ length: 8 }, async () => {
+        while (!stop) {
+          const batch = makeBatch(25)
+          const status = await send(collector.url, key, batch)
+          if (status === 202) for (const e of batch) acked.add(e.event_id)
+          else if (status === 'network-error') stop = true
+          else expect(status).toBe(503)
+        }
+      })
+      while (acked.size < 1_000) await new Promise((r) => setTimeout(r, 20))
+      expect(await collector.stop()).toBe(0)
+      stop = true
+      await Promise.all(senders)
+      const { Client } = (await import('pg')).default
+      const client = new Client({ connectionString: env.DATABASE_URL })
+      await client.connect()
+      const { rows } = await client.query<{ event_id: string }>(`select event_id::text as event_id from events`)
+      await client.end()
+      const stored = new Set(rows.map((r) => r.event_id))
+      expect([...acked].filter((id) => !stored.has(id))).toEqual([])
+      expect(collector.output()).toContain('Stopped.')
+    } finally {
+      await collector.kill()
+      await store.cleanup()
+    }
+  }, 60_000)
+})
