@@ -7,10 +7,18 @@ export type EchotrailErrorCode =
   | 'ET_QUEUE_FULL'
   | 'ET_SEND_REJECTED'
   | 'ET_SEND_TIMEOUT'
+  | 'ET_SEND_RETRIES_EXHAUSTED'
+  | 'ET_TRANSPORT_FAILED'
+  | 'ET_QUEUE_FAILED'
+  | 'ET_EVENT_UNSERIALIZABLE'
+  | 'ET_DELIVERY_FAILED'
   | 'ET_SHUTDOWN'
   | 'ET_EVENT_TOO_LARGE'
   | 'ET_CRYPTO_UNAVAILABLE'
   | 'ET_PROOF_INVALID'
+  | 'ET_CANONICAL_INVALID'
+  | 'ET_HEX_INVALID'
+  | 'ET_INTEGRITY_INPUT_INVALID'
 
 /** Error raised by Echotrail code; `code` is stable across minor versions. */
 export class EchotrailError extends Error {

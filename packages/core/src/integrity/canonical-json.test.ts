@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { canonicalBytes, canonicalize } from './canonical-json'
 
 // Inputs and expected outputs from RFC 8785 and its reference test data
@@ -293,6 +293,87 @@ describe('canonicalize', () => {
       }),
       { numRuns: 2_000 },
     )
+  })
+})
+
+// The fast paths (scanned ancestors, cached member names, insertion sort, native
+// surrogate check) must change nothing that canonicalize writes or throws.
+describe('canonicalize fast paths', () => {
+  // `{k:{k:…}}` nested `depth` levels; nodes[i] sits at depth i.
+  function chain(depth: number): Array<Record<string, unknown>> {
+    const nodes: Array<Record<string, unknown>> = [{}]
+    for (let i = 1; i < depth; i++) {
+      const node: Record<string, unknown> = {}
+      nodes[i - 1]!.k = node
+      nodes.push(node)
+    }
+    return nodes
+  }
+
+  it('rejects a cycle that closes far below the ancestors it scans, at the first repeat', () => {
+    const nodes = chain(25)
+    nodes[24]!.k = nodes[20]
+    expect(() => canonicalize(nodes[0])).toThrow(new RegExp(`at \\$${'\\.k'.repeat(25)}$`))
+  })
+
+  it('rejects a deep cycle back to the root', () => {
+    const nodes = chain(40)
+    nodes[39]!.k = nodes[0]
+    expectCode(() => canonicalize(nodes[0]), 'ET_CANONICAL_INVALID')
+  })
+
+  it('allows the same object twice deep in the tree when it is not a cycle', () => {
+    const nodes = chain(30)
+    const shared = { z: 1 }
+    nodes[29]!.k = { a: shared, b: [shared, shared] }
+    expect(canonicalize(nodes[0])).toBe('{"k":'.repeat(30) + '{"a":{"z":1},"b":[{"z":1},{"z":1}]}' + '}'.repeat(30))
+  })
+
+  it('sorts objects of any size, in any insertion order, like the reference serialiser', () => {
+    const wide = fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.integer(), { minKeys: 20, maxKeys: 80 })
+    fc.assert(
+      fc.property(wide, fc.integer(), (value, seed) => {
+        expect(canonicalize(reordered(value, seed))).toBe(reference(value))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('writes every member name right after thousands of distinct names have passed', () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `name-${i}-${'x'.repeat(i % 100)}\n`)
+    const value = Object.fromEntries(names.map((name, i) => [name, i]))
+    expect(canonicalize(value)).toBe(reference(value))
+    expect(canonicalize(value)).toBe(reference(value))
+  })
+
+  it('rejects a member name with a lone surrogate on every call, not only the first', () => {
+    expectCode(() => canonicalize({ 'a\ud800': 1 }), 'ET_CANONICAL_INVALID')
+    expectCode(() => canonicalize({ 'a\ud800': 1 }), 'ET_CANONICAL_INVALID')
+  })
+
+  it('reads class instances and null-prototype objects as their own members, and unwraps subclassed wrappers', () => {
+    class Point {
+      y = 2
+      x = 1
+    }
+    class Amount extends Number {}
+    const bare = Object.assign(Object.create(null) as object, { b: 1, a: 2 })
+    expect(canonicalize([new Point(), bare, new Amount(3)])).toBe('[{"x":1,"y":2},{"a":2,"b":1},3]')
+  })
+
+  it('finds lone surrogates just as well where String.prototype.isWellFormed is missing', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(String.prototype, 'isWellFormed')
+    delete (String.prototype as { isWellFormed?: unknown }).isWellFormed
+    try {
+      vi.resetModules()
+      const fallback = await import('./canonical-json')
+      for (const text of ['\ud800', 'a\udfffb', '\ude02\ud83d', 'ok\ud83d']) {
+        expectCode(() => fallback.canonicalize({ v: text }), 'ET_CANONICAL_INVALID')
+      }
+      expect(fallback.canonicalize(['\ud83d\ude02 "q"'])).toBe('["\ud83d\ude02 \\"q\\""]')
+    } finally {
+      if (descriptor !== undefined) Object.defineProperty(String.prototype, 'isWellFormed', descriptor)
+    }
   })
 })
 

@@ -1,0 +1,103 @@
+import { isLuhnValid } from './luhn'
+
+/**
+ * Card numbers: 13–19 digits passing Luhn, optionally grouped with single spaces
+ * or dashes, never part of a longer digit run. A masked card is twelve stars plus
+ * its last four digits, the same length whatever the card's.
+ */
+
+const MIN_CARD_DIGITS = 13
+const MAX_CARD_DIGITS = 19
+const CARD_STARS = '************'
+
+// Cheap gate: only a run of 13 digits (single separators allowed) can hold a card.
+// Each step is a fixed one or two characters, so the regex cannot backtrack badly.
+const CARD_HINT = /\d(?:[ -]?\d){12}/
+
+/** Integers in [1e12, 1e19) have 13–19 digits; no other number can be a card. */
+const MIN_CARD_NUMBER = 1e12
+const MAX_CARD_NUMBER = 1e19
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57
+const isSeparator = (code: number): boolean => code === 32 || code === 45
+
+/** Masks every card number inside `text`; returns `text` itself when there is none. */
+export function maskCards(text: string): string {
+  if (!CARD_HINT.test(text)) return text
+  let out = ''
+  let copiedTo = 0
+  // Group boundaries of the current run: starts[g], ends[g] (exclusive).
+  const starts: number[] = []
+  const ends: number[] = []
+  let i = 0
+  while (i < text.length) {
+    if (!isDigit(text.charCodeAt(i))) {
+      i++
+      continue
+    }
+    starts.length = 0
+    ends.length = 0
+    let end = i
+    for (;;) {
+      const groupStart = end
+      while (end < text.length && isDigit(text.charCodeAt(end))) end++
+      starts.push(groupStart)
+      ends.push(end)
+      if (end + 1 < text.length && isSeparator(text.charCodeAt(end)) && isDigit(text.charCodeAt(end + 1))) end++
+      else break
+    }
+    let first = 0
+    // The four digits after an earlier mask are that card's tail, not a new card's
+    // head: skipping them keeps mask(mask(x)) equal to mask(x).
+    if (i >= CARD_STARS.length && ends[0]! - starts[0]! === 4 && text.startsWith(CARD_STARS, i - CARD_STARS.length)) first = 1
+    for (let g = first; g < starts.length; g++) {
+      const last = findCardEnd(text, starts, ends, g)
+      if (last < 0) continue
+      out += text.slice(copiedTo, starts[g]) + CARD_STARS + lastFourDigits(text, ends[last]!)
+      copiedTo = ends[last]!
+      g = last
+    }
+    i = end
+  }
+  return copiedTo === 0 ? text : out + text.slice(copiedTo)
+}
+
+/**
+ * The last group of the longest Luhn-valid card that starts at group `from`, or -1.
+ * Only whole groups count, so a card never starts or ends inside a digit run.
+ */
+function findCardEnd(text: string, starts: readonly number[], ends: readonly number[], from: number): number {
+  let digits = 0
+  let last = from
+  // Widen while still within 19 digits, then try the widest candidate first.
+  while (last < starts.length) {
+    const next = digits + ends[last]! - starts[last]!
+    if (next > MAX_CARD_DIGITS) break
+    digits = next
+    last++
+  }
+  for (let g = last - 1; g >= from; g--) {
+    if (digits < MIN_CARD_DIGITS) return -1
+    if (isLuhnValid(text, starts[from]!, ends[g]!)) return g
+    digits -= ends[g]! - starts[g]!
+  }
+  return -1
+}
+
+function lastFourDigits(text: string, end: number): string {
+  let digits = ''
+  for (let i = end - 1; i >= 0 && digits.length < 4; i--) {
+    if (isDigit(text.charCodeAt(i))) digits = text[i]! + digits
+  }
+  return digits
+}
+
+/** A JSON number that reads as a card becomes its masked string; any other number is returned as is. */
+export function maskCardNumber(value: number): number | string {
+  const magnitude = value < 0 ? -value : value
+  if (!(magnitude >= MIN_CARD_NUMBER && magnitude < MAX_CARD_NUMBER) || !Number.isInteger(magnitude)) return value
+  // Below 1e21 JSON writes integers in plain digits, so this is the text a reader would see.
+  const text = String(magnitude)
+  if (!isLuhnValid(text, 0, text.length)) return value
+  return CARD_STARS + text.slice(-4)
+}

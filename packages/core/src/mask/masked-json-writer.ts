@@ -1,0 +1,120 @@
+import { toJsonValue } from './json-value'
+import type { KeyTable } from './key-table'
+import { maskCardNumber } from './mask-cards'
+import type { StringMasker } from './mask-string'
+import { CIRCULAR, MASKED, TRUNCATED, UNSERIALIZABLE } from './markers'
+
+/**
+ * Masks and serialises in one walk: what `JSON.stringify` would write for the
+ * masked value, without building the masked copy first. It follows
+ * JSON.stringify (toJSON, dropped undefined/functions/symbols, `null` in arrays)
+ * and adds what JSON rejects: bigint as a decimal string, cycles, depth and
+ * throwing getters as marker strings.
+ */
+export type MaskedJsonWriter = (value: unknown) => string
+
+/** What the writer is compiled from. */
+export interface MaskedJsonWriterParts {
+  /** Per-key secret decision and quoted form. */
+  keys: KeyTable
+  /** Masks one string value. */
+  maskString: StringMasker
+  /** Container nesting levels kept. */
+  maxDepth: number
+}
+
+const MASKED_JSON = JSON.stringify(MASKED)
+const UNSERIALIZABLE_JSON = JSON.stringify(UNSERIALIZABLE)
+
+// Most strings need no escaping; for those, quoting by hand skips a native call.
+// JSON escapes quote, backslash, U+0000–U+001F and lone surrogates; any surrogate sends
+// the string to JSON.stringify, which knows pairs from lone halves.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
+
+/** Compiles a writer; the returned function never throws. */
+export function createMaskedJsonWriter({ keys, maskString, maxDepth }: MaskedJsonWriterParts): MaskedJsonWriter {
+  // Returns undefined for what JSON drops (undefined, functions, symbols).
+  function writeValue(value: unknown, key: string | number, depth: number, ancestors: unknown[]): string | undefined {
+    switch (typeof value) {
+      case 'string':
+        return quote(maskString(value))
+      case 'number': {
+        if (!Number.isFinite(value)) return 'null'
+        const masked = maskCardNumber(value)
+        return typeof masked === 'string' ? quote(masked) : String(masked)
+      }
+      case 'boolean':
+        return value ? 'true' : 'false'
+      case 'bigint':
+        return quote(maskString(value.toString()))
+      case 'object':
+        return value === null ? 'null' : writeContainer(value, key, depth, ancestors)
+      default:
+        return undefined
+    }
+  }
+
+  function writeContainer(raw: object, key: string | number, depth: number, ancestors: unknown[]): string | undefined {
+    if (ancestors.includes(raw)) return quote(CIRCULAR)
+    let value: unknown = raw
+    try {
+      const proto: unknown = Object.getPrototypeOf(raw)
+      if ((proto !== Object.prototype && proto !== null && !Array.isArray(raw)) || typeof (raw as { toJSON?: unknown }).toJSON === 'function') {
+        value = toJsonValue(raw, key)
+        // toJSON output is serialised as is: JSON.stringify does not call toJSON twice.
+        if (typeof value !== 'object' || value === null) return writeValue(value, key, depth, ancestors)
+        if (value !== raw && ancestors.includes(value)) return quote(CIRCULAR)
+      }
+      if (depth >= maxDepth) return quote(TRUNCATED)
+      ancestors.push(raw, value)
+      try {
+        return Array.isArray(value) ? writeArray(value, depth + 1, ancestors) : writeObject(value as object, depth + 1, ancestors)
+      } finally {
+        ancestors.length -= 2
+      }
+    } catch {
+      return UNSERIALIZABLE_JSON
+    }
+  }
+
+  function writeArray(source: readonly unknown[], depth: number, ancestors: unknown[]): string {
+    let out = '['
+    for (let i = 0; i < source.length; i++) {
+      if (i > 0) out += ','
+      out += writeValue(read(source, i), i, depth, ancestors) ?? 'null'
+    }
+    return `${out}]`
+  }
+
+  function writeObject(source: object, depth: number, ancestors: unknown[]): string {
+    let out = '{'
+    for (const key of Object.keys(source)) {
+      const entry = keys.get(key)
+      // A secret key's value is never read: no getter runs, nothing of it is copied.
+      const json = entry.secret ? MASKED_JSON : writeValue(read(source, key), key, depth, ancestors)
+      if (json === undefined) continue
+      out += out.length === 1 ? entry.prefix + json : `,${entry.prefix}${json}`
+    }
+    return `${out}}`
+  }
+
+  return (value) => {
+    try {
+      return writeValue(value, '', 0, []) ?? 'null'
+    } catch {
+      // Only a stack overflow or out-of-memory gets here; the host app must not see it.
+      return UNSERIALIZABLE_JSON
+    }
+  }
+}
+
+/** `source[key]`, or a marker when a getter or proxy trap throws. */
+function read(source: object, key: string | number): unknown {
+  try {
+    return (source as Record<string | number, unknown>)[key]
+  } catch {
+    return UNSERIALIZABLE
+  }
+}

@@ -1,0 +1,39 @@
+import { createKeyTable } from './key-table'
+import { createMaskedJsonWriter } from './masked-json-writer'
+import type { MaskOptions } from './mask-options'
+import { createStringMasker } from './mask-string'
+import { resolveMaskOptions } from './resolve-mask-options'
+import { createSecretKeyTest } from './secret-keys'
+
+/** Masks secrets out of values before they are queued, sent or stored. */
+export interface Masker {
+  /**
+   * A masked deep copy of `value` in JSON's data model: exactly `JSON.parse` of
+   * `maskToJson(value)` (typed as `T` for convenience). Never mutates `value`,
+   * never throws; a top-level value JSON cannot hold (undefined, function, symbol) becomes `null`.
+   */
+  mask<T>(value: T): T
+  /** Masks and serialises in one pass; equals `JSON.stringify(mask(value))`. Never throws. */
+  maskToJson(value: unknown): string
+}
+
+/** Compiles `options` once into a `Masker`; throws `ET_CONFIG_INVALID` on bad options. */
+export function createMasker(options: MaskOptions = {}): Masker {
+  const { extraKeys, extraPatterns, maxDepth, maxStringChars } = resolveMaskOptions(options)
+  const keys = createKeyTable(createSecretKeyTest(extraKeys))
+  const maskToJson = createMaskedJsonWriter({
+    keys,
+    // URL parameter names repeat like object keys, so they share the key cache.
+    maskString: createStringMasker(extraPatterns, maxStringChars, (name) => keys.get(name).secret),
+    maxDepth,
+  })
+  return {
+    // One walk serves both methods, so the copy and the JSON can never disagree;
+    // the send path calls maskToJson and skips the parse.
+    mask: <T>(value: T): T => JSON.parse(maskToJson(value)) as T,
+    maskToJson,
+  }
+}
+
+/** A masker with the default rules, for callers that add none. */
+export const defaultMasker: Masker = /* @__PURE__ */ createMasker()
