@@ -4,3 +4,5 @@ export { DEFAULT_TEST_DATABASE_URL, adminDatabaseUrl, connect, createTestDatabas
 export type { TestDatabase } from './database.js'
 export { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, chromiumPath, launchChromium } from './browser.js'
 export type { TestBrowser } from './browser.js'
+export { CLI_PATH, runCliProcess, spawnCollector, startCollectorProcess } from './collector-process.js'
+export type { CollectorProcess, TestCollectorProcess } from './collector-process.js'

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { createTestStore } from '../support/collector.js'
-import { runCliProcess, spawnCollector } from '../support/cli-process.js'
+import { runCliProcess, spawnCollector } from '@echotrail/test-harness'
 
 const SEED = '{"path":"/api/users","method":"GET","status_code":200,"response_time":45,"identifier":"user-123","service_name":"my-api","environment":"production"}'
 

@@ -1,7 +1,7 @@
 import { uuidv7 } from '@echotrail/core'
 import { describe, expect, it } from 'vitest'
 import { BACKENDS, createTestStore } from '../support/collector.js'
-import { runCliProcess, spawnCollector, type CollectorProcess } from '../support/cli-process.js'
+import { runCliProcess, spawnCollector, type CollectorProcess } from '@echotrail/test-harness'
 
 const storeEnv = (config: { databaseUrl?: string; dataDir?: string }): Record<string, string> =>
   config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : { ECHOTRAIL_DATA_DIR: config.dataDir! }

@@ -2,8 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-/** The built `echotrail` binary: integration tests run what users run. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
+/**
+ * The built `echotrail` binary. SDK suites start the real collector as a process (what
+ * users run) rather than importing it: nothing imports the collector (DESIGN §1).
+ */
+export const CLI_PATH = fileURLToPath(new URL('../../../packages/collector/dist/cli.js', import.meta.url))
 
 /** A collector running as its own process. */
 export interface CollectorProcess {
@@ -72,4 +75,56 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
     child.stderr.on('data', (c: Buffer) => (output += c.toString()))
     child.once('exit', (code) => resolve({ code, output }))
   })
+}
+
+/** A collector process on a private, empty store, and how to remove both. */
+export interface TestCollectorProcess extends CollectorProcess {
+  /** The environment that points the CLI at this store (for restarts and `verify`). */
+  env: Record<string, string>
+  /** Starts the collector again on the same store (after stop or kill). */
+  restart(): Promise<TestCollectorProcess>
+  /** Stops the process (if running) and removes the store. */
+  destroy(): Promise<void>
+}
+
+/**
+ * Starts a real collector as its own process on a fresh store: a new PostgreSQL
+ * database (default) or a new PGlite folder. Its first secret key is in `secretKey`.
+ */
+export async function startCollectorProcess(
+  options: { backend?: 'postgres' | 'pglite'; env?: Record<string, string> } = {},
+): Promise<TestCollectorProcess> {
+  const { createTestDatabase } = await import('./database.js')
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  let storeEnv: Record<string, string>
+  let removeStore: () => Promise<void>
+  if ((options.backend ?? 'postgres') === 'postgres') {
+    const db = await createTestDatabase('et_sdk')
+    storeEnv = { DATABASE_URL: db.url }
+    removeStore = () => db.drop()
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'et-sdk-pglite-'))
+    storeEnv = { ECHOTRAIL_DATA_DIR: dir }
+    removeStore = async () => rmSync(dir, { recursive: true, force: true })
+  }
+  const env = { ECHOTRAIL_KEY_CACHE_TTL_MS: '0', ...storeEnv, ...options.env }
+  let secretKey: string | undefined
+  const wrap = (proc: CollectorProcess): TestCollectorProcess => {
+    secretKey ??= proc.secretKey
+    return {
+      ...proc,
+      secretKey,
+      env,
+      async restart() {
+        return wrap(await spawnCollector(env))
+      },
+      async destroy() {
+        if (proc.child.exitCode === null && proc.child.signalCode === null) await proc.stop()
+        await removeStore()
+      },
+    }
+  }
+  return wrap(await spawnCollector(env))
 }
