@@ -35,11 +35,9 @@ export function measureInterleaved(
   return medians(samples)
 }
 
-/**
- * Like `measureInterleaved`, but a contender may return a promise: each one is awaited
- * before the next call, as a caller hashing events one by one would. Synchronous
- * contenders pay only an `instanceof` check, so they stay comparable in the same run.
- */
+/** Like `measureInterleaved`, but awaits each call that returns a promise before the next. */
+// Awaiting call by call is how the collector hashes events; synchronous contenders pay
+// only an `instanceof` check, so they stay comparable within the same run.
 export async function measureInterleavedAsync(
   contenders: Readonly<Record<string, () => unknown>>,
   options: MeasureOptions = {},

@@ -7,8 +7,8 @@ import type { SecretKeyTest } from './secret-keys'
  * Masks secrets inside one string value: URL secrets (secret-named parameters,
  * userinfo passwords), auth schemes (`Bearer …`, `Basic …`), Echotrail and BatAudit
  * keys (`et_sk_…`, `et_pk_…`, `bat_…`, the prefix kept), card numbers, then the
- * user's patterns. Long strings are cut first, so the
- * cost of one string is bounded whatever arrives.
+ * user's patterns. Long strings are cut first, so the cost of one string is bounded
+ * whatever arrives.
  */
 
 // Credentials are token68 (RFC 7235): letters, digits, -._~+/ then optional '=' padding.
