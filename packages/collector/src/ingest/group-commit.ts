@@ -38,6 +38,24 @@ export interface GroupCommitter {
   drain(): Promise<void>
 }
 
+/**
+ * The database refused the rows of one submission themselves (SQLSTATE class 22 data
+ * exception, 23 integrity, 54 program limit): retrying cannot succeed.
+ */
+export class CommitRefusedError extends Error {
+  override name = 'CommitRefusedError'
+  constructor(cause: unknown) {
+    super('the database refused the events of this request', { cause })
+  }
+}
+
+const REFUSED_CLASSES = new Set(['22', '23', '54'])
+
+function isRowRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.length === 5 && REFUSED_CLASSES.has(code.slice(0, 2))
+}
+
 interface Submission {
   projectId: string
   events: readonly PreparedEvent[]
@@ -132,7 +150,17 @@ async function commitGroup(options: GroupCommitOptions, group: Submission[]): Pr
       }
     }, txOptions)
   } catch (err) {
-    for (const s of group) s.reject(err)
+    if (!isRowRefusal(err)) {
+      for (const s of group) s.reject(err)
+      return
+    }
+    // One request's rows poisoned the shared transaction: commit each request on its
+    // own so only the one the database refuses fails, and the others are not held back.
+    if (group.length === 1) {
+      group[0]!.reject(new CommitRefusedError(err))
+      return
+    }
+    for (const s of group) await commitGroup(options, [s])
     return
   }
   let events = 0

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js'
 import { CollectorError, type Issue } from '../errors.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { authenticate, type Caller } from './authenticate.js'
-import type { GroupCommitter } from './group-commit.js'
+import { CommitRefusedError, type GroupCommitter } from './group-commit.js'
 import { prepareEvent, type PreparedEvent } from './prepare-event.js'
 import { readJsonBody } from './read-body.js'
 import { toStorableJson } from './storable-json.js'
@@ -51,14 +51,11 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     if (caller.origin !== undefined) reply.header('access-control-allow-origin', caller.origin).header('vary', 'Origin')
   }
 
-  const ingest = async (request: FastifyRequest, reply: FastifyReply, events: unknown[], single: boolean) => {
-    const caller = await authenticate(request, deps.keys, deps.limiter)
-    allowCors(reply, caller)
-    if (events.length > WIRE_LIMITS.maxBatchEvents) {
-      throw new CollectorError('ET_INGEST_TOO_LARGE', {
-        message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.`,
-      })
-    }
+  const tooMany = () =>
+    new CollectorError('ET_INGEST_TOO_LARGE', { message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.` })
+
+  const ingest = async (request: FastifyRequest, reply: FastifyReply, caller: Caller, events: unknown[], single: boolean) => {
+    if (events.length > WIRE_LIMITS.maxBatchEvents) throw tooMany()
     if (deps.isShuttingDown()) throw new CollectorError('ET_SHUTTING_DOWN', { retryAfterSeconds: 5 })
     const answer: IngestAnswer = { accepted: 0, duplicates: 0, rejected: [] }
     const prepared: PreparedEvent[] = []
@@ -82,6 +79,12 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     try {
       outcome = await deps.committer.submit(caller.key.projectId, prepared)
     } catch (err) {
+      if (err instanceof CommitRefusedError) {
+        // The database refused these rows themselves (a gap in validation): retrying
+        // cannot help, so the sender is told, and other requests were not held back.
+        request.log.error({ err: err.cause }, 'the database refused events that passed validation')
+        throw new CollectorError('ET_INGEST_INVALID', { message: 'The database refused these events; check their field sizes and values.' })
+      }
       request.log.error({ err }, 'commit failed')
       throw new CollectorError('ET_STORAGE_UNAVAILABLE', { retryAfterSeconds: 5, cause: err })
     }
@@ -98,20 +101,24 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     return readJsonBody(request.body, typeof encoding === 'string' ? encoding : undefined)
   }
 
+  // Every route authenticates first, so nothing about a body is revealed without a key.
+  const begin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const caller = await authenticate(request, deps.keys, deps.limiter)
+    allowCors(reply, caller)
+    return { caller, body: rawBody(request) }
+  }
+
   app.post('/audit', async (request, reply) => {
-    const body = rawBody(request)
-    if (Array.isArray(body)) return ingest(request, reply, body, false)
-    return ingest(request, reply, [body], true)
+    const { caller, body } = await begin(request, reply)
+    if (Array.isArray(body)) return ingest(request, reply, caller, body, false)
+    return ingest(request, reply, caller, [body], true)
   })
 
   app.post('/audit/batch', async (request, reply) => {
-    const body = rawBody(request)
-    if (body !== null && typeof body === 'object' && Array.isArray((body as { events?: unknown }).events)) {
-      const count = (body as { events: unknown[] }).events.length
-      if (count > WIRE_LIMITS.maxBatchEvents) {
-        throw new CollectorError('ET_INGEST_TOO_LARGE', { message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.` })
-      }
-    }
+    const { caller, body } = await begin(request, reply)
+    // Counted before the envelope schema, so an oversized batch gets the 413 an SDK splits on.
+    const events = (body as { events?: unknown } | null)?.events
+    if (Array.isArray(events) && events.length > WIRE_LIMITS.maxBatchEvents) throw tooMany()
     const parsed = ingestBatchSchema.safeParse(body)
     if (!parsed.success) {
       throw new CollectorError('ET_INGEST_INVALID', {
@@ -119,13 +126,12 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
         issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
       })
     }
-    return ingest(request, reply, parsed.data.events, false)
+    return ingest(request, reply, caller, parsed.data.events, false)
   })
 
   app.post('/audit/client-report', async (request, reply) => {
-    const caller = await authenticate(request, deps.keys, deps.limiter)
-    allowCors(reply, caller)
-    const parsed = clientReportSchema.safeParse(rawBody(request))
+    const { caller, body } = await begin(request, reply)
+    const parsed = clientReportSchema.safeParse(body)
     if (!parsed.success) {
       throw new CollectorError('ET_INGEST_INVALID', {
         issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),

@@ -25,12 +25,13 @@ describe.each(BACKENDS)('ingest content types and sizes on %s', (backend) => {
     await t?.stop()
   })
 
-  const send = (req: Omit<RawRequest, 'headers'> & { headers?: Record<string, string | undefined> }): Promise<RawResponse> => {
+  /** POSTs to /v1/audit (or `path`) with JSON and the secret key unless `headers` say otherwise (undefined drops one). */
+  const send = (req: { path?: string; body?: RawRequest['body'] | undefined; headers?: Record<string, string | undefined> }): Promise<RawResponse> => {
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries({ 'content-type': 'application/json', 'x-api-key': t.secretKey, ...req.headers })) {
       if (value !== undefined) headers[name] = value
     }
-    return rawRequest(t.url, { path: '/v1/audit', ...req, headers })
+    return rawRequest(t.url, { path: req.path ?? '/v1/audit', headers, ...(req.body === undefined ? {} : { body: req.body }) })
   }
   const storedCount = async (identifierPattern: string) =>
     (await t.collector.db.query<{ n: number }>(`select count(*)::int as n from events where project_id = $1 and identifier like $2`, [t.projectId, identifierPattern])).rows[0]!.n

@@ -4,19 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COLLECTOR_ERRORS, type CollectorErrorCode } from '../../src/errors.js'
 import { verifyProject } from '../../src/ledger/verify.js'
 import { nodeSha256 } from '../../src/server.js'
-import { startTestCollector, type Backend, type TestCollector } from '../support/collector.js'
+import { BACKENDS, startTestCollector, type TestCollector } from '../support/collector.js'
 import { CANARY, fuzzRequest, type FuzzRequest } from '../support/malformed-requests.js'
 import { rawRequest, type RawResponse } from '../support/http.js'
 
-// DESIGN §3: "never a 500 with a stack trace; never a stored half-event". PGlite runs
-// every query on one thread, so it gets fewer requests to stay within the time budget.
-const RUNS: Record<Backend, number> = { postgres: 10_000, pglite: 10_000 }
+// DESIGN §3: "never a 500 with a stack trace; never a stored half-event". Both backends
+// get the full count (about 20 s each here, PGlite included).
+const MALFORMED_REQUESTS = 10_000
 const CONNECTIONS = 12
 const SEED = Number(process.env.ECHOTRAIL_FUZZ_SEED ?? Date.now() % 2 ** 31)
 const ORIGIN = 'http://app.test'
 const SEED_EVENT = { path: '/api/users', method: 'GET', status_code: 200, response_time: 45, identifier: 'user-123', service_name: 'my-api', environment: 'production' }
 // Fields every stored document has, whatever was sent.
 const DOCUMENT_FIELDS = ['event_id', 'occurred_at', 'received_at', 'action', 'category', 'severity', 'outcome', 'source']
+// No 5xx at all: with the database up, a 503 means one request's data failed the commit
+// it shared with other requests.
 const EXPECTED_STATUSES = new Set([202, ...Object.values(COLLECTOR_ERRORS).map((e) => e.status).filter((s) => s < 500)])
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -56,10 +58,7 @@ function contractBreach(req: FuzzRequest, res: RawResponse): string | undefined 
   return undefined
 }
 
-describe.each([
-  ['postgres', `sends ${RUNS.postgres.toLocaleString('en')} generated malformed requests over ${CONNECTIONS} connections to the collector on PostgreSQL`],
-  ['pglite', `sends ${RUNS.pglite.toLocaleString('en')} generated malformed requests over ${CONNECTIONS} connections to the collector on PGlite`],
-] as const)('fuzzing ingest on %s', (backend, title) => {
+describe.each(BACKENDS)('fuzzing ingest on %s', (backend) => {
   let t: TestCollector
   let agent: Agent
   beforeAll(async () => {
@@ -71,10 +70,10 @@ describe.each([
     await t?.stop()
   })
 
-  it(`${title}: never a 500, never a partial event, and it keeps serving`, async () => {
+  it(`answers ${MALFORMED_REQUESTS.toLocaleString('en')} generated malformed requests over ${CONNECTIONS} connections: never a 500, never a partial event, and it keeps serving`, async () => {
     const publishable = await t.createKey('publishable', { allowedOrigins: [ORIGIN] })
     const arbitrary = fuzzRequest({ secret: t.secretKey, publishable, origin: ORIGIN })
-    const target = RUNS[backend]
+    const target = MALFORMED_REQUESTS
     let malformed = 0
     let sent = 0
     let chunk = 0

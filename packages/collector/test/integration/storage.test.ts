@@ -35,6 +35,26 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
   })
 })
 
+describe.each(BACKENDS)('a row the database refuses on %s', (backend) => {
+  it('fails only its own request; requests sharing its commit are stored', async () => {
+    const t = await startTestCollector(backend)
+    try {
+      // Stands in for any value validation lets through but the database refuses.
+      await t.collector.db.query(`alter table events add constraint test_no_poison check (identifier is distinct from 'poison')`)
+      const send = (identifier: string) =>
+        t.post('/v1/audit', { path: '/x', method: 'GET', status_code: 200, response_time: 1, identifier }).then((r) => r.status)
+      const statuses = await Promise.all(['a', 'b', 'poison', 'c', 'd', 'e'].map(send))
+      expect(statuses).toEqual([202, 202, 400, 202, 202, 202])
+      const { rows } = await t.collector.db.query<{ identifier: string }>(`select identifier from events order by seq`)
+      expect(rows.map((r) => r.identifier).sort()).toEqual(['a', 'b', 'c', 'd', 'e'])
+      const report = await verifyProject(t.collector.db, t.projectId, { sha256: nodeSha256 })
+      expect(report.findings).toEqual([])
+    } finally {
+      await t.stop()
+    }
+  })
+})
+
 describe('several collectors on one PostgreSQL database', () => {
   it('keep one gapless chain per project', async () => {
     const store = await createTestStore('postgres')

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http'
+import { request, type Agent } from 'node:http'
 import { expect } from 'vitest'
 import { COLLECTOR_ERRORS, type CollectorErrorCode } from '../../src/errors.js'
 
