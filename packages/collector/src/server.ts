@@ -43,13 +43,12 @@ export interface StartOptions {
 const HOUR_MS = 3_600_000
 const SHUTDOWN_GRACE_MS = 10_000
 
-async function canWriteAs(db: Db, role: string): Promise<boolean> {
-  const { rows } = await db.query<{ ok: boolean }>(
-    `select case when exists (select 1 from pg_roles where rolname = $1)
-       then pg_has_role(current_user, $1, 'member') else false end as ok`,
-    [role],
+// Events are written by echotrail_append, which runs as its owner (SECURITY DEFINER).
+async function appendsAsWriter(db: Db): Promise<boolean> {
+  const { rows } = await db.query<{ owner: string }>(
+    `select pg_get_userbyid(proowner) as owner from pg_proc where proname = 'echotrail_append'`,
   )
-  return rows[0]?.ok === true
+  return rows[0]?.owner === WRITER_ROLE
 }
 
 /** Opens storage, migrates, makes partitions, bootstraps an empty store and starts listening. */
@@ -93,8 +92,7 @@ export async function startCollector(given: CollectorConfigInput = {}, options: 
   partitionTimer.unref()
 
   const firstStart = await bootstrapIfEmpty(db, config.defaultProject)
-  const writerRole = db.kind === 'postgres' && (await canWriteAs(db, WRITER_ROLE)) ? WRITER_ROLE : undefined
-  if (db.kind === 'postgres' && !writerRole) {
+  if (db.kind === 'postgres' && !(await appendsAsWriter(db))) {
     logger.warn(`role ${WRITER_ROLE} is unavailable: events are written as the connecting user, who may UPDATE or DELETE them`)
   }
   const metrics = createMetrics()
@@ -103,7 +101,6 @@ export async function startCollector(given: CollectorConfigInput = {}, options: 
     sha256: nodeSha256,
     maxCommitEvents: config.maxCommitEvents,
     maxConcurrentCommits: db.kind === 'pglite' ? 1 : config.maxConcurrentCommits,
-    ...(writerRole ? { writerRole } : {}),
     ...(signer ? { signer } : {}),
     onCommit: (s) => metrics.observeCommit(s.events, s.requests, s.durationMs),
   })

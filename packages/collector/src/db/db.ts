@@ -21,16 +21,7 @@ export type DbKind = 'postgres' | 'pglite'
 export interface Db extends Queryable {
   readonly kind: DbKind
   /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   /** Closes every connection; pending work finishes first. */
   close(): Promise<void>
-}
-
-/** Options of one transaction. */
-export interface TransactionOptions {
-  /**
-   * Role to run the transaction as (`SET LOCAL ROLE`). Ingest writes as
-   * `echotrail_writer`, which has no UPDATE or DELETE on events.
-   */
-  role?: string
 }

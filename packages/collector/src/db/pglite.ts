@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { lockDataDir } from './data-dir-lock.js'
-import type { Db, Queryable, QueryResult, TransactionOptions } from './db.js'
+import type { Db, Queryable, QueryResult } from './db.js'
 
 /** Options of the embedded PGlite backend. */
 export interface PgliteOptions {
@@ -34,10 +34,8 @@ export async function createPgliteDb(options: PgliteOptions = {}): Promise<Db> {
     kind: 'pglite',
     query: (sql, params) => run(pglite, sql, params),
     exec: async (sql) => void (await pglite.exec(sql)),
-    transaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return pglite.transaction(async (tx) => {
-        // Role names are fixed identifiers of ours, never user input.
-        if (txOptions?.role) await tx.query(`set local role "${txOptions.role.replaceAll('"', '""')}"`)
         return fn({ query: (sql, params) => run(tx, sql, params), exec: async (sql) => void (await tx.exec(sql)) })
       })
     },

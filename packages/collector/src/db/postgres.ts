@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db, Queryable, QueryResult, TransactionOptions } from './db.js'
+import type { Db, Queryable, QueryResult } from './db.js'
 
 /** Options of the PostgreSQL backend. */
 export interface PostgresOptions {
@@ -40,12 +40,11 @@ export function createPostgresDb(options: PostgresOptions): Db {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
     exec: async (sql) => void (await pool.query(sql)),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect()
       let broken = false
       try {
         await client.query('begin')
-        if (txOptions?.role) await client.query(`set local role ${pg.escapeIdentifier(txOptions.role)}`)
         const result = await fn({
           query: (sql, params) => run(client, sql, params),
           exec: async (sql) => void (await client.query(sql)),

@@ -1,7 +1,7 @@
 import { chainHead, fromHex, merkleRoot, type Sha256 } from '@echotrail/core'
 import type { Db } from '../db/db.js'
-import { appendLedger, lockHead } from '../ledger/ledger.repo.js'
-import { findExistingIds, insertEvents } from './events.repo.js'
+import { readHead } from '../ledger/ledger.repo.js'
+import { appendCommit } from './events.repo.js'
 import type { PreparedEvent } from './prepare-event.js'
 
 /** What one request learns from the commit that carried its events. */
@@ -17,8 +17,6 @@ export type CheckpointSigner = (projectId: string, lastSeq: number, head: Uint8A
 export interface GroupCommitOptions {
   db: Db
   sha256: Sha256
-  /** Role the commit transaction runs as (no UPDATE/DELETE on events). */
-  writerRole?: string
   /** Most events in one commit; more wait for the next. @default 10000 */
   maxCommitEvents?: number
   /** Commits allowed in flight at once. @default 1 */
@@ -28,7 +26,7 @@ export interface GroupCommitOptions {
   onCommit?: (stats: { events: number; requests: number; durationMs: number }) => void
 }
 
-/** Turns concurrent submissions into shared transactions. */
+/** Turns concurrent submissions into shared commits. */
 export interface GroupCommitter {
   /** Resolves after the events are committed (202 means committed), rejects when the commit failed. */
   submit(projectId: string, events: readonly PreparedEvent[]): Promise<CommitOutcome>
@@ -63,15 +61,26 @@ interface Submission {
   reject: (err: unknown) => void
 }
 
+/** The head this collector last saw for a project; checked by the database under its lock. */
+interface KnownHead {
+  lastSeq: number
+  head: Uint8Array
+}
+
+// Ids stored meanwhile, or (when signing) a head moved by another collector, cost one
+// more round trip each; this many in a row means something is wrong, not busy.
+const MAX_APPEND_ATTEMPTS = 16
+
 /**
  * Creates a group committer: submissions that arrive while a commit is running wait
- * and go together in the next one, so under load one transaction (one lock of each
- * head row, one multi-row insert per table, one ledger row per project) carries the
- * events of many requests, and every request is answered only after that commit.
+ * and go together in the next one, so under load one statement (one lock of the
+ * project's head row, one ledger row) carries the events of many requests, and every
+ * request is answered only after that commit.
  */
 export function createGroupCommitter(options: GroupCommitOptions): GroupCommitter {
   const maxCommitEvents = options.maxCommitEvents ?? 10_000
   const maxConcurrent = options.maxConcurrentCommits ?? 1
+  const heads = new Map<string, KnownHead>()
   const queue: Submission[] = []
   let queuedEvents = 0
   let inFlight = 0
@@ -97,7 +106,7 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     while (inFlight < maxConcurrent && queue.length > 0) {
       const group = takeGroup()
       inFlight++
-      void commitGroup(options, group).finally(() => {
+      void commitGroup(options, heads, group).finally(() => {
         inFlight--
         if (queue.length > 0) schedule()
         else if (inFlight === 0) idleWaiters.splice(0).forEach((resolve) => resolve())
@@ -129,100 +138,106 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   }
 }
 
-async function commitGroup(options: GroupCommitOptions, group: Submission[]): Promise<void> {
+async function commitGroup(options: GroupCommitOptions, heads: Map<string, KnownHead>, group: Submission[]): Promise<void> {
   const started = performance.now()
-  const outcomes = group.map((): CommitOutcome => ({ accepted: 0, duplicates: 0 }))
-  // Projects in a fixed order, so two collectors committing the same projects
-  // lock their head rows in the same order and never deadlock.
-  const byProject = new Map<string, number[]>()
-  group.forEach((s, i) => {
+  const byProject = new Map<string, Submission[]>()
+  for (const s of group) {
     const list = byProject.get(s.projectId)
-    if (list) list.push(i)
-    else byProject.set(s.projectId, [i])
-  })
-  const projects = [...byProject.keys()].sort()
-  try {
-    const txOptions = options.writerRole ? { role: options.writerRole } : {}
-    await options.db.transaction(async (tx) => {
-      for (const projectId of projects) {
-        const members = byProject.get(projectId)!
-        await commitProject(tx, options, projectId, members.map((i) => group[i]!), members.map((i) => outcomes[i]!))
-      }
-    }, txOptions)
-  } catch (err) {
-    if (!isRowRefusal(err)) {
-      for (const s of group) s.reject(err)
-      return
-    }
-    // One request's rows poisoned the shared transaction: commit each request on its
-    // own so only the one the database refuses fails, and the others are not held back.
-    if (group.length === 1) {
-      group[0]!.reject(new CommitRefusedError(err))
-      return
-    }
-    for (const s of group) await commitGroup(options, [s])
-    return
+    if (list) list.push(s)
+    else byProject.set(s.projectId, [s])
   }
   let events = 0
-  group.forEach((s, i) => {
-    events += s.events.length
-    s.resolve(outcomes[i]!)
-  })
-  options.onCommit?.({ events, requests: group.length, durationMs: performance.now() - started })
+  for (const [projectId, submissions] of byProject) {
+    const outcomes = submissions.map((): CommitOutcome => ({ accepted: 0, duplicates: 0 }))
+    try {
+      await commitProject(options, heads, projectId, submissions, outcomes)
+    } catch (err) {
+      heads.delete(projectId)
+      if (isRowRefusal(err) && submissions.length > 1) {
+        // One request's rows poisoned the shared commit: commit each request on its own
+        // so only the one the database refuses fails, and the others are not held back.
+        for (const s of submissions) await commitGroup(options, heads, [s])
+      } else {
+        const reason = isRowRefusal(err) ? new CommitRefusedError(err) : err
+        for (const s of submissions) s.reject(reason)
+      }
+      continue
+    }
+    submissions.forEach((s, i) => {
+      events += s.events.length
+      s.resolve(outcomes[i]!)
+    })
+  }
+  if (events > 0) options.onCommit?.({ events, requests: group.length, durationMs: performance.now() - started })
+}
+
+interface Candidate {
+  event: PreparedEvent
+  owner: number
 }
 
 async function commitProject(
-  tx: Parameters<Parameters<Db['transaction']>[0]>[0],
   options: GroupCommitOptions,
+  heads: Map<string, KnownHead>,
   projectId: string,
   submissions: Submission[],
   outcomes: CommitOutcome[],
 ): Promise<void> {
-  const head = await lockHead(tx, projectId)
-  if (!head) throw new Error(`project ${projectId} has no ledger head`)
-  const candidateIds: string[] = []
-  for (const s of submissions) for (const e of s.events) candidateIds.push(e.eventId)
-  const existing = await findExistingIds(tx, projectId, candidateIds)
-
+  // The same event_id twice in one commit (a retry racing its original) is stored once.
   const seen = new Set<string>()
-  const seqs: number[] = []
-  const eventIds: string[] = []
-  const occurredAt: Date[] = []
-  const receivedAt: Date[] = []
-  const docs: string[] = []
-  const hashesHex: string[] = []
-  let seq = head.last_seq
-  submissions.forEach((s, i) => {
-    const outcome = outcomes[i]!
-    for (const e of s.events) {
-      if (existing.has(e.eventId) || seen.has(e.eventId)) {
-        outcome.duplicates++
-        continue
+  let candidates: Candidate[] = []
+  submissions.forEach((s, owner) => {
+    for (const event of s.events) {
+      if (seen.has(event.eventId)) outcomes[owner]!.duplicates++
+      else {
+        seen.add(event.eventId)
+        candidates.push({ event, owner })
       }
-      seen.add(e.eventId)
-      seq += 1
-      seqs.push(seq)
-      eventIds.push(e.eventId)
-      occurredAt.push(new Date(e.occurredAtMs))
-      receivedAt.push(new Date(e.receivedAtMs))
-      docs.push(e.json)
-      hashesHex.push(e.hashHex)
-      outcome.accepted++
     }
   })
-  if (seqs.length === 0) return
 
-  await insertEvents(tx, projectId, { seqs, eventIds, occurredAt, receivedAt, docs, hashesHex })
-  const root = await merkleRoot(hashesHex.map(fromHex), options.sha256)
-  const prevHead = new Uint8Array(head.head)
-  const nextHead = await chainHead(prevHead, root, seq, options.sha256)
-  await appendLedger(tx, {
-    projectId,
-    firstSeq: seqs[0]!,
-    lastSeq: seq,
-    root,
-    prevHead,
-    head: nextHead,
-    signature: options.signer ? options.signer(projectId, seq, nextHead) : null,
-  })
+  // Only a signed commit needs the next head before the database has it.
+  let known = options.signer ? heads.get(projectId) : undefined
+  for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS && candidates.length > 0; attempt++) {
+    const root = await merkleRoot(candidates.map((c) => c.event.hash), options.sha256)
+    let signed: { lastSeq: number; head: Uint8Array; signature: Uint8Array } | undefined
+    if (options.signer) {
+      if (!known) {
+        const row = await readHead(options.db, projectId)
+        if (!row) throw new Error(`project ${projectId} has no ledger head`)
+        known = { lastSeq: row.last_seq, head: new Uint8Array(row.head) }
+      }
+      const lastSeq = known.lastSeq + candidates.length
+      const head = await chainHead(known.head, root, lastSeq, options.sha256)
+      signed = { lastSeq, head, signature: options.signer(projectId, lastSeq, head) }
+    }
+    const answer = await appendCommit(options.db, {
+      projectId,
+      expectedLastSeq: signed ? known!.lastSeq : null,
+      expectedHead: signed ? known!.head : null,
+      docsJson: `[${candidates.map((c) => c.event.json).join(',')}]`,
+      hashes: candidates.map((c) => c.event.hash),
+      root,
+      head: signed?.head ?? null,
+      signature: signed?.signature ?? null,
+    })
+    if ('stale' in answer) {
+      // Another collector moved the chain: sign on top of its head instead.
+      known = { lastSeq: answer.last_seq, head: fromHex(answer.head) }
+      continue
+    }
+    if ('duplicates' in answer) {
+      const stored = new Set(answer.duplicates)
+      candidates = candidates.filter((c) => {
+        if (!stored.has(c.event.eventId)) return true
+        outcomes[c.owner]!.duplicates++
+        return false
+      })
+      continue
+    }
+    for (const c of candidates) outcomes[c.owner]!.accepted++
+    heads.set(projectId, { lastSeq: answer.last_seq, head: fromHex(answer.head) })
+    return
+  }
+  if (candidates.length > 0) throw new Error(`project ${projectId}: no commit after ${MAX_APPEND_ATTEMPTS} attempts`)
 }

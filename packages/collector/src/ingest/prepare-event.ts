@@ -1,4 +1,4 @@
-import { DEFAULT_ACTION, hashEvent, toHex, uuidv7, type Masker, type Sha256 } from '@echotrail/core'
+import { DEFAULT_ACTION, hashEvent, uuidv7, type Masker, type Sha256 } from '@echotrail/core'
 import { auditEventSchema, splitUnknownFields } from '@echotrail/core/schema'
 import type { Issue } from '../errors.js'
 import { classify } from './classify.js'
@@ -13,8 +13,8 @@ export interface PreparedEvent {
   doc: StoredEvent
   /** `JSON.stringify(doc)`, computed once. */
   json: string
-  /** hex of SHA-256(0x00 ‖ JCS(doc)). */
-  hashHex: string
+  /** SHA-256(0x00 ‖ JCS(doc)), 32 bytes. */
+  hash: Uint8Array
 }
 
 /** The stored document: the event as sent (masked), derived fields, and the collector's times. */
@@ -149,7 +149,7 @@ export async function prepareEvent(raw: unknown, ctx: PrepareContext): Promise<P
       receivedAtMs: ctx.receivedAtMs,
       doc,
       json: JSON.stringify(doc),
-      hashHex: toHex(hash),
+      hash,
     },
   }
 }

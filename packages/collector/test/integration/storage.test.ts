@@ -58,7 +58,7 @@ describe.each(BACKENDS)('a row the database refuses on %s', (backend) => {
 describe('several collectors on one PostgreSQL database', () => {
   it('keep one gapless chain per project', async () => {
     const store = await createTestStore('postgres')
-    const logger = pino({ level: 'silent' })
+    const logger = pino({ level: process.env.ECHOTRAIL_TEST_LOG ?? 'silent' })
     const a = await startCollector({ ...store.config, ingestPort: 0 }, { logger })
     const b = await startCollector({ ...store.config, ingestPort: 0 }, { logger })
     try {
