@@ -22,6 +22,14 @@ export const WRITER_ROLE = 'echotrail_writer'
 /** SHA-256 on node:crypto: synchronous, byte-identical to core's Web Crypto default. */
 export const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest()
 
+const LEAF_PREFIX = new Uint8Array([0])
+
+/**
+ * An event's hash from its canonical JSON text: SHA-256(0x00 ‖ UTF-8(text)), the same
+ * bytes core's `hashEvent` hashes, without encoding the text into a buffer first.
+ */
+export const hashCanonicalJson = (json: string): Uint8Array => createHash('sha256').update(LEAF_PREFIX).update(json, 'utf8').digest()
+
 /** A running collector. */
 export interface RunningCollector {
   readonly config: CollectorConfig
@@ -111,7 +119,7 @@ export async function startCollector(given: CollectorConfigInput = {}, options: 
     keys: createKeyResolver(db, config.keyCacheTtlMs),
     limiter: createRateLimiter(),
     masker: createMasker(),
-    sha256: nodeSha256,
+    hashCanonical: hashCanonicalJson,
     metrics,
     oldestAcceptedMs: () => oldestAcceptedMs,
     isShuttingDown: () => shuttingDown,

@@ -1,4 +1,4 @@
-import { WIRE_LIMITS, type Masker, type Sha256 } from '@echotrail/core'
+import { WIRE_LIMITS, type Masker } from '@echotrail/core'
 import { clientReportSchema, ingestBatchSchema } from '@echotrail/core/schema'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { KeyResolver } from '../auth/key-resolver.js'
@@ -19,7 +19,8 @@ export interface IngestDeps {
   keys: KeyResolver
   limiter: RateLimiter
   masker: Masker
-  sha256: Sha256
+  /** SHA-256(0x00 ‖ UTF-8 of canonical JSON), synchronous (see prepare-event.ts). */
+  hashCanonical: (json: string) => Uint8Array
   metrics: Metrics
   /** Start of the oldest live partition, in ms. */
   oldestAcceptedMs: () => number
@@ -59,15 +60,17 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     if (deps.isShuttingDown()) throw new CollectorError('ET_SHUTTING_DOWN', { retryAfterSeconds: 5 })
     const answer: IngestAnswer = { accepted: 0, duplicates: 0, rejected: [] }
     const prepared: PreparedEvent[] = []
+    const receivedAtMs = Date.now()
     const ctx = {
-      receivedAtMs: Date.now(),
+      receivedAtMs,
+      receivedAtIso: new Date(receivedAtMs).toISOString(),
       oldestAcceptedMs: deps.oldestAcceptedMs(),
       keyKind: caller.key.kind,
       masker: deps.masker,
-      sha256: deps.sha256,
+      hashCanonical: deps.hashCanonical,
     }
     for (let index = 0; index < events.length; index++) {
-      const result = await prepareEvent(events[index], ctx)
+      const result = prepareEvent(events[index], ctx)
       if (result.ok) prepared.push(result.event)
       else answer.rejected.push({ index, issues: result.issues })
     }

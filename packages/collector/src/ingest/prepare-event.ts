@@ -1,43 +1,34 @@
-import { DEFAULT_ACTION, hashEvent, uuidv7, type Masker, type Sha256 } from '@echotrail/core'
-import { auditEventSchema, splitUnknownFields } from '@echotrail/core/schema'
+import { DEFAULT_ACTION, uuidv7, WIRE_LIMITS, type Masker } from '@echotrail/core'
+import { auditEventFieldsSchema, splitUnknownFields } from '@echotrail/core/schema'
 import type { Issue } from '../errors.js'
 import { classify } from './classify.js'
-import { toStorableJson } from './storable-json.js'
 
-/** An event ready to be committed: its row, its stored document and the document's hash. */
+/**
+ * An event ready to be committed. Its stored document is the event as sent (masked),
+ * the derived fields, and the collector's `event_id`, `occurred_at` and `received_at`.
+ */
 export interface PreparedEvent {
   eventId: string
   occurredAtMs: number
   receivedAtMs: number
-  /** The stored document, exactly what `hash` covers. */
-  doc: StoredEvent
-  /** `JSON.stringify(doc)`, computed once. */
+  /** The stored document as RFC 8785 canonical JSON: exactly what `hash` covers. */
   json: string
-  /** SHA-256(0x00 ‖ JCS(doc)), 32 bytes. */
+  /** SHA-256(0x00 ‖ json), 32 bytes: the event's ledger leaf. */
   hash: Uint8Array
-}
-
-/** The stored document: the event as sent (masked), derived fields, and the collector's times. */
-export type StoredEvent = Record<string, unknown> & {
-  event_id: string
-  occurred_at: string
-  received_at: string
-  action: string
-  category: string
-  severity: string
-  outcome: string
-  source: string
 }
 
 /** What the request around an event decides about it. */
 export interface PrepareContext {
   receivedAtMs: number
+  /** `receivedAtMs` as RFC 3339, made once per request. */
+  receivedAtIso: string
   /** Start of the oldest live partition: older timestamps are replaced by received_at. */
   oldestAcceptedMs: number
   /** Publishable keys may only write browser events. */
   keyKind: 'secret' | 'publishable'
   masker: Masker
-  sha256: Sha256
+  /** SHA-256(0x00 ‖ UTF-8 of a canonical JSON text), synchronous. */
+  hashCanonical: (json: string) => Uint8Array
 }
 
 /** Either a prepared event or the issues that reject it. */
@@ -45,10 +36,6 @@ export type PrepareResult = { ok: true; event: PreparedEvent } | { ok: false; is
 
 /** How far in the future a timestamp may be before received_at replaces it. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000
-
-// Fields that are identifiers, times or numbers: masking must not touch them
-// (a 13-digit epoch-ms timestamp can pass the Luhn check).
-const UNMASKED_FIELDS = ['event_id', 'timestamp', 'status_code', 'response_time', 'orphan', 'method'] as const
 
 // service_name and action are keys of btree indexes (events_service, events_action),
 // whose entries PostgreSQL caps at 2,704 bytes: a longer value failed the whole group
@@ -83,27 +70,24 @@ function timestampMs(value: string | number | undefined): number | undefined {
 }
 
 /**
- * Turns one event of a request into what is stored: masks it (before validation, so
- * the depth cap also bounds the validator), validates it, keeps unknown fields in
- * `metadata.extra`, applies the timestamp rule, derives the classification and hashes
- * the stored document. Never throws for any input.
+ * Turns one event of a request into what is stored: validates it, keeps unknown fields
+ * in `metadata.extra`, applies the timestamp rule and derives the classification, then
+ * masks the document and writes it as canonical JSON in one pass — the exact text that
+ * is stored and hashed (hash = SHA-256(0x00 ‖ text), equal to core's `hashEvent` of the
+ * stored document). Never throws for any input.
  */
-export async function prepareEvent(raw: unknown, ctx: PrepareContext): Promise<PrepareResult> {
+export function prepareEvent(raw: unknown, ctx: PrepareContext): PrepareResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: [], message: 'an event must be a JSON object', code: 'invalid_type' }] }
   }
-  const source = raw as Record<string, unknown>
-  const rest: Record<string, unknown> = {}
-  for (const key of Object.keys(source)) {
-    if (!(UNMASKED_FIELDS as readonly string[]).includes(key)) {
-      Object.defineProperty(rest, key, { value: source[key], enumerable: true, writable: true, configurable: true })
-    }
+  let parsed
+  try {
+    parsed = auditEventFieldsSchema.safeParse(raw)
+  } catch {
+    // Only nesting deep enough to exhaust the validator's stack gets here.
+    return { ok: false, issues: [{ path: [], message: 'the event nests too deeply', code: 'too_big' }] }
   }
-  const masked = toStorableJson(ctx.masker.mask(rest))
-  for (const key of UNMASKED_FIELDS) if (key in source) masked[key] = source[key]
-
-  const parsed = auditEventSchema.safeParse(masked)
-  const tooLong = indexedTextIssues(masked)
+  const tooLong = indexedTextIssues(raw as Record<string, unknown>)
   if (!parsed.success || tooLong.length > 0) {
     return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...tooLong] }
   }
@@ -129,27 +113,29 @@ export async function prepareEvent(raw: unknown, ctx: PrepareContext): Promise<P
   }
 
   const { timestamp: _timestamp, metadata: _metadata, ...fields } = event
-  const classification = classify(event, DEFAULT_ACTION)
   const eventId = (event.event_id ?? uuidv7()).toLowerCase()
-  const doc: StoredEvent = {
+  const doc = {
     ...fields,
-    ...classification,
+    ...classify(event, DEFAULT_ACTION),
     event_id: eventId,
     occurred_at: new Date(occurredAtMs).toISOString(),
-    received_at: new Date(ctx.receivedAtMs).toISOString(),
+    received_at: ctx.receivedAtIso,
     source: sourceKind,
     ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
   }
-  const hash = await hashEvent(doc, ctx.sha256)
+  // Identifiers, times and numbers in `doc` cannot trip a mask rule: no key of theirs is
+  // secret and none holds a 13-digit run, so masking the whole document is safe.
+  const json = ctx.masker.maskToCanonicalJson(doc)
+  // UTF-8 is at most 3 bytes per UTF-16 unit: most events skip the exact count.
+  const bytes = json.length * 3 > WIRE_LIMITS.maxEventBytes ? Buffer.byteLength(json) : 0
+  if (bytes > WIRE_LIMITS.maxEventBytes) {
+    return {
+      ok: false,
+      issues: [{ path: [], message: `event is ${bytes} bytes as JSON, over the ${WIRE_LIMITS.maxEventBytes} limit`, code: 'too_big' }],
+    }
+  }
   return {
     ok: true,
-    event: {
-      eventId,
-      occurredAtMs,
-      receivedAtMs: ctx.receivedAtMs,
-      doc,
-      json: JSON.stringify(doc),
-      hash,
-    },
+    event: { eventId, occurredAtMs, receivedAtMs: ctx.receivedAtMs, json, hash: ctx.hashCanonical(json) },
   }
 }

@@ -1,6 +1,12 @@
 import { gunzipSync } from 'node:zlib'
 import { WIRE_LIMITS } from '@echotrail/core'
 import { CollectorError } from '../errors.js'
+import { toStorableJson } from './storable-json.js'
+
+// U+0000 and UTF-16 surrogates can only enter parsed JSON through \u escapes (raw
+// control characters are invalid JSON, invalid UTF-8 decodes to U+FFFD), so one scan
+// of the text tells whether the parsed value needs cleaning for jsonb at all.
+const ESCAPE_NEEDING_CLEANUP = /\\u(0000|[dD][89a-fA-F])/
 
 /**
  * Decodes a request body per its Content-Encoding and parses the JSON. gzip output is
@@ -25,10 +31,13 @@ export function readJsonBody(raw: Buffer, contentEncoding: string | undefined): 
     throw new CollectorError('ET_INGEST_UNSUPPORTED_MEDIA', { message: 'Content-Encoding must be gzip or identity.' })
   }
   if (bytes.length > WIRE_LIMITS.maxBatchBytes) throw new CollectorError('ET_INGEST_TOO_LARGE')
+  // Invalid UTF-8 becomes U+FFFD here, as the WHATWG decoder does.
+  const text = bytes.toString('utf8')
+  let value: unknown
   try {
-    // Invalid UTF-8 becomes U+FFFD here, as the WHATWG decoder does.
-    return JSON.parse(bytes.toString('utf8'))
+    value = JSON.parse(text)
   } catch {
     throw new CollectorError('ET_INGEST_INVALID_JSON')
   }
+  return ESCAPE_NEEDING_CLEANUP.test(text) ? toStorableJson(value) : value
 }

@@ -4,8 +4,12 @@
  * did when the body was decoded). Returns the input itself when nothing changed.
  */
 export function toStorableJson<T>(value: T): T {
-  return clean(value) as T
+  return clean(value, 0) as T
 }
+
+// Deeper than this nothing is stored anyway (the masker truncates at its maxDepth, 32 by
+// default), and recursing further on a hostile body would only exhaust the stack.
+const MAX_CLEAN_DEPTH = 64
 
 // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const NEEDS_CLEANING = /[\u0000\uD800-\uDFFF]/
@@ -15,12 +19,13 @@ function cleanString(text: string): string {
   return text.toWellFormed().replaceAll('\u0000', '\uFFFD')
 }
 
-function clean(value: unknown): unknown {
+function clean(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return cleanString(value)
+  if (depth > MAX_CLEAN_DEPTH) return value
   if (Array.isArray(value)) {
     let out: unknown[] | undefined
     for (let i = 0; i < value.length; i++) {
-      const cleaned = clean(value[i])
+      const cleaned = clean(value[i], depth + 1)
       if (cleaned !== value[i]) (out ??= value.slice())[i] = cleaned
     }
     return out ?? value
@@ -30,7 +35,7 @@ function clean(value: unknown): unknown {
     let out: Record<string, unknown> | undefined
     for (const key of Object.keys(source)) {
       const cleanKey = cleanString(key)
-      const cleaned = clean(source[key])
+      const cleaned = clean(source[key], depth + 1)
       if (cleanKey !== key || cleaned !== source[key]) {
         out ??= { ...source }
         if (cleanKey !== key) delete out[key]

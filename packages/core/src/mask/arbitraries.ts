@@ -25,15 +25,21 @@ export const cardDigits: fc.Arbitrary<string> = digits(12, 18).map((payload) => 
 
 /** A card as people write it: `{ digits, text }` with `text` ungrouped or grouped by single spaces or dashes. */
 export const cardText: fc.Arbitrary<{ digits: string; text: string }> = fc
-  .tuple(cardDigits, fc.constantFrom('', ' ', '-'), fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 6 }))
+  .tuple(cardDigits, fc.constantFrom('', ' ', '-'), fc.array(fc.constantFrom(4, 4, 4, 6), { maxLength: 4 }))
   .map(([card, separator, sizes]) => {
     if (separator === '' || sizes.length === 0) return { digits: card, text: card }
+    // Written layouts only (4-4-4-4, 4-6-5, …): the first group 4 digits, middle ones
+    // 4 or 6, the rest last (at most 6 digits, else it is split into fours).
     const groups: string[] = []
     let at = 0
-    for (const size of sizes) {
-      if (at >= card.length) break
+    for (const size of [4, ...sizes]) {
+      if (card.length - at <= 6) break
       groups.push(card.slice(at, at + size))
       at += size
+    }
+    while (card.length - at > 6) {
+      groups.push(card.slice(at, at + 4))
+      at += 4
     }
     if (at < card.length) groups.push(card.slice(at))
     return { digits: card, text: groups.join(separator) }

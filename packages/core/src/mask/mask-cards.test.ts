@@ -71,3 +71,17 @@ describe('maskCardNumber', () => {
     for (const n of [0, 42, 4111111111111112, 1e21, 4.5, 1234567890123.5, 99999999999]) expect(maskCardNumber(n)).toBe(n)
   })
 })
+
+describe('card layout', () => {
+  it('never masks digits inside a UUID, whatever its groups hold', async () => {
+    const { uuidv7 } = await import('../id/uuidv7')
+    const fixed = ['01936b2e-0000-7000-8000-000000000001', '01936b2e-0000-7000-8000-000000000004', '12345678-1234-7234-8234-123456789012']
+    for (const id of [...fixed, ...Array.from({ length: 5_000 }, () => uuidv7())]) expect(maskCards(id)).toBe(id)
+  })
+
+  it('masks cards written in the usual groupings', () => {
+    expect(maskCards('4111-1111-1111-1111')).toBe('************1111')
+    expect(maskCards('3782 822463 10005')).toBe('************0005')
+    expect(maskCards('4111 1111 1111 1111 003')).not.toContain('4111 1111')
+  })
+})

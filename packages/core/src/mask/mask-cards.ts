@@ -21,9 +21,21 @@ const MAX_CARD_NUMBER = 1e19
 const isDigit = (code: number): boolean => code >= 48 && code <= 57
 const isSeparator = (code: number): boolean => code === 32 || code === 45
 
+// A UUID's groups can read as a grouped card (`…-7731-9087-30651b…` passes Luhn one time
+// in ten); event ids, request ids and trace ids are everywhere in audit events.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+
+/** End of the UUID covering position `at`, or -1; `spans` holds [start, end) pairs. */
+function uuidEndAt(spans: readonly number[], at: number): number {
+  for (let k = 0; k < spans.length; k += 2) if (at >= spans[k]! && at < spans[k + 1]!) return spans[k + 1]!
+  return -1
+}
+
 /** Masks every card number inside `text`; returns `text` itself when there is none. */
 export function maskCards(text: string): string {
   if (!CARD_HINT.test(text)) return text
+  const uuids: number[] = []
+  if (text.length >= 36 && text.includes('-')) for (const m of text.matchAll(UUID)) uuids.push(m.index, m.index + m[0].length)
   let out = ''
   let copiedTo = 0
   // Group boundaries of the current run: starts[g], ends[g] (exclusive).
@@ -33,6 +45,11 @@ export function maskCards(text: string): string {
   while (i < text.length) {
     if (!isDigit(text.charCodeAt(i))) {
       i++
+      continue
+    }
+    const insideUuid = uuids.length > 0 ? uuidEndAt(uuids, i) : -1
+    if (insideUuid >= 0) {
+      i = insideUuid
       continue
     }
     starts.length = 0
@@ -63,6 +80,20 @@ export function maskCards(text: string): string {
 }
 
 /**
+ * True when groups `from`..`to` are laid out as a written card number can be: one run
+ * of digits, or a first group of 4, middle groups of 4 or 6 and a last group of at
+ * most 6 (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4). Digit groups that merely sit next to each
+ * other — a UUID's `8000-000000000001`, a date, a phone number — are not a card.
+ */
+function isCardLayout(starts: readonly number[], ends: readonly number[], from: number, to: number): boolean {
+  if (from === to) return true
+  const size = (g: number) => ends[g]! - starts[g]!
+  if (size(from) !== 4 || size(to) > 6) return false
+  for (let g = from + 1; g < to; g++) if (size(g) !== 4 && size(g) !== 6) return false
+  return true
+}
+
+/**
  * The last group of the longest Luhn-valid card that starts at group `from`, or -1.
  * Only whole groups count, so a card never starts or ends inside a digit run.
  */
@@ -78,7 +109,7 @@ function findCardEnd(text: string, starts: readonly number[], ends: readonly num
   }
   for (let g = last - 1; g >= from; g--) {
     if (digits < MIN_CARD_DIGITS) return -1
-    if (isLuhnValid(text, starts[from]!, ends[g]!)) return g
+    if (isCardLayout(starts, ends, from, g) && isLuhnValid(text, starts[from]!, ends[g]!)) return g
     digits -= ends[g]! - starts[g]!
   }
   return -1

@@ -21,6 +21,11 @@ export interface MaskedJsonWriterParts {
   maskString: StringMasker
   /** Container nesting levels kept. */
   maxDepth: number
+  /**
+   * Writes members sorted by UTF-16 code units (RFC 8785 §3.2.3), making the output
+   * canonical JSON for well-formed strings; numbers and escapes already follow JCS.
+   */
+  sortKeys: boolean
 }
 
 const MASKED_JSON = JSON.stringify(MASKED)
@@ -34,7 +39,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
 
 /** Compiles a writer; the returned function never throws. */
-export function createMaskedJsonWriter({ keys, maskString, maxDepth }: MaskedJsonWriterParts): MaskedJsonWriter {
+export function createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys }: MaskedJsonWriterParts): MaskedJsonWriter {
   // Returns undefined for what JSON drops (undefined, functions, symbols).
   function writeValue(value: unknown, key: string | number, depth: number, ancestors: unknown[]): string | undefined {
     switch (typeof value) {
@@ -90,7 +95,10 @@ export function createMaskedJsonWriter({ keys, maskString, maxDepth }: MaskedJso
 
   function writeObject(source: object, depth: number, ancestors: unknown[]): string {
     let out = '{'
-    for (const key of Object.keys(source)) {
+    const names = Object.keys(source)
+    // The default sort compares UTF-16 code units, exactly JCS's order.
+    if (sortKeys) names.sort()
+    for (const key of names) {
       const entry = keys.get(key)
       // A secret key's value is never read: no getter runs, nothing of it is copied.
       const json = entry.secret ? MASKED_JSON : writeValue(read(source, key), key, depth, ancestors)

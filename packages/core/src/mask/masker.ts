@@ -15,23 +15,29 @@ export interface Masker {
   mask<T>(value: T): T
   /** Masks and serialises in one pass; equals `JSON.stringify(mask(value))`. Never throws. */
   maskToJson(value: unknown): string
+  /**
+   * Masks and writes RFC 8785 canonical JSON in one pass (members sorted by UTF-16 code
+   * units): equals `canonicalize(mask(value))` when every string is well formed. The
+   * collector hashes this text directly (hash = SHA-256(0x00 ‖ it)) and stores it, so
+   * masking, serialising and canonicalising cost one walk. Never throws.
+   */
+  maskToCanonicalJson(value: unknown): string
 }
 
 /** Compiles `options` once into a `Masker`; throws `ET_CONFIG_INVALID` on bad options. */
 export function createMasker(options: MaskOptions = {}): Masker {
   const { extraKeys, extraPatterns, maxDepth, maxStringChars } = resolveMaskOptions(options)
   const keys = createKeyTable(createSecretKeyTest(extraKeys))
-  const maskToJson = createMaskedJsonWriter({
-    keys,
-    // URL parameter names repeat like object keys, so they share the key cache.
-    maskString: createStringMasker(extraPatterns, maxStringChars, (name) => keys.get(name).secret),
-    maxDepth,
-  })
+  // URL parameter names repeat like object keys, so they share the key cache.
+  const maskString = createStringMasker(extraPatterns, maxStringChars, (name) => keys.get(name).secret)
+  const maskToJson = createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys: false })
+  const maskToCanonicalJson = createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys: true })
   return {
     // One walk serves both methods, so the copy and the JSON can never disagree;
     // the send path calls maskToJson and skips the parse.
     mask: <T>(value: T): T => JSON.parse(maskToJson(value)) as T,
     maskToJson,
+    maskToCanonicalJson,
   }
 }
 

@@ -82,23 +82,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Validates one wire format v1 event.
- *
- * - Every limit of DESIGN.md §2 is checked; each violation is an issue whose `path` names
- *   the field (the 64 KiB size limit, which belongs to no field, has an empty path).
- * - An event without `action` is a request event and needs `path`, `method` and, unless
- *   `orphan` is true, `status_code`; each one missing is its own issue.
- * - `method` is accepted in any case and normalised to upper case (`get` → `GET`).
- * - Unknown fields are not rejected: they stay on the output, and
- *   {@link splitUnknownFields} separates them for `metadata.extra`. The one exception is
- *   a key named `__proto__`, at any depth, which zod drops to prevent prototype pollution.
- * - Nothing is defaulted or derived here (action, category, severity…): that is the
- *   collector's job, so parsing is idempotent.
- *
- * For a batch, validate each event separately ({@link validateBatchEvents}) so one bad
- * event does not reject the others.
+ * {@link auditEventSchema} without the 64 KiB size check: every field rule and the
+ * request-or-action shape. For a caller that measures the event itself after changing
+ * it — the collector checks the size of the masked document it stores, which is the
+ * limit DESIGN.md §2 sets, and so avoids serialising each event twice.
  */
-export const auditEventSchema = z
+export const auditEventFieldsSchema = z
   .looseObject(auditEventShape)
   .superRefine(
     (event, ctx) => {
@@ -123,6 +112,25 @@ export const auditEventSchema = z
     // Report missing fields alongside any other issue instead of one round trip each.
     { when: (payload) => isPlainObject(payload.value) },
   )
+
+/**
+ * Validates one wire format v1 event.
+ *
+ * - Every limit of DESIGN.md §2 is checked; each violation is an issue whose `path` names
+ *   the field (the 64 KiB size limit, which belongs to no field, has an empty path).
+ * - An event without `action` is a request event and needs `path`, `method` and, unless
+ *   `orphan` is true, `status_code`; each one missing is its own issue.
+ * - `method` is accepted in any case and normalised to upper case (`get` → `GET`).
+ * - Unknown fields are not rejected: they stay on the output, and
+ *   {@link splitUnknownFields} separates them for `metadata.extra`. The one exception is
+ *   a key named `__proto__`, at any depth, which zod drops to prevent prototype pollution.
+ * - Nothing is defaulted or derived here (action, category, severity…): that is the
+ *   collector's job, so parsing is idempotent.
+ *
+ * For a batch, validate each event separately ({@link validateBatchEvents}) so one bad
+ * event does not reject the others.
+ */
+export const auditEventSchema = auditEventFieldsSchema
   .superRefine((event, ctx) => {
     let bytes: number
     try {

@@ -1,7 +1,7 @@
 // @echotrail/core/schema — zod 4 schemas of the wire format (zod is a peer dependency).
 // The root entry never imports this folder, so SDK users do not need zod.
 
-export { auditEventSchema, splitUnknownFields } from './audit-event-schema'
+export { auditEventFieldsSchema, auditEventSchema, splitUnknownFields } from './audit-event-schema'
 export type { AuditEventInput, AuditEventOutput, SplitEvent } from './audit-event-schema'
 export { ingestBatchSchema, validateBatchEvents } from './ingest-batch-schema'
 export type {
