@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { createMasker, type Sha256 } from '@echotrail/core'
 import type { FastifyInstance } from 'fastify'
 import pino, { type Logger } from 'pino'
@@ -22,13 +22,12 @@ export const WRITER_ROLE = 'echotrail_writer'
 /** SHA-256 on node:crypto: synchronous, byte-identical to core's Web Crypto default. */
 export const nodeSha256: Sha256 = (data) => createHash('sha256').update(data).digest()
 
-const LEAF_PREFIX = new Uint8Array([0])
-
 /**
  * An event's hash from its canonical JSON text: SHA-256(0x00 ‖ UTF-8(text)), the same
- * bytes core's `hashEvent` hashes, without encoding the text into a buffer first.
+ * bytes core's `hashEvent` hashes. U+0000 encodes as the single byte 0x00, and the
+ * one-shot `crypto.hash` skips a Hash object per event.
  */
-export const hashCanonicalJson = (json: string): Uint8Array => createHash('sha256').update(LEAF_PREFIX).update(json, 'utf8').digest()
+export const hashCanonicalJson = (json: string): Uint8Array => hash('sha256', `\u0000${json}`, 'buffer')
 
 /** A running collector. */
 export interface RunningCollector {

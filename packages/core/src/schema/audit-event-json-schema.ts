@@ -11,7 +11,8 @@ let cached: Readonly<z.core.JSONSchema.BaseSchema> | undefined
 export function auditEventJsonSchema(): Readonly<z.core.JSONSchema.BaseSchema> {
   if (cached === undefined) {
     // io: 'input' describes what a sender may send, e.g. method as the upper-case enum.
-    const generated = z.toJSONSchema(auditEventSchema, { io: 'input' })
+    // Free JSON fields are custom checks; `any` renders them as `{}`: any JSON value.
+    const generated = z.toJSONSchema(auditEventSchema, { io: 'input', unrepresentable: 'any' })
     // The JSON round trip drops zod's non-enumerable `~standard` helper: a plain document.
     const plain = JSON.parse(JSON.stringify(generated)) as z.core.JSONSchema.BaseSchema
     cached = deepFreeze({ ...plain, title: 'Echotrail audit event (wire format v1)' })

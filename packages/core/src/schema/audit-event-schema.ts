@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AuditEvent } from '../event/audit-event'
+import type { JsonObject, JsonValue } from '../event/json'
 import { eventByteLength } from '../event/event-byte-length'
 import {
   ACTOR_TYPES,
@@ -15,9 +16,50 @@ import {
 // ECMAScript dates end at ±8.64e15 ms; a larger epoch could never become `occurred_at`.
 const MAX_EPOCH_MS = 8_640_000_000_000_000
 
-// One shared instance, so the JSON Schema export defines the recursive JSON type once.
-const jsonValue = z.json()
-const jsonObject = z.record(z.string(), jsonValue)
+// Free JSON fields are checked by one iterative walk rather than z.json(): its union
+// tries each JSON type in turn and builds (then drops) an issue for every miss, which
+// was a fifth of the collector's validation time, and it recurses once per level.
+const jsonValue = z.custom<JsonValue>(isJsonData, { message: 'expected JSON data' })
+const jsonObject = z.custom<JsonObject>((value) => isPlainData(value) && isJsonData(value), {
+  message: 'expected a JSON object',
+})
+
+function isPlainData(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** True when `value` is JSON data: what JSON.parse can produce (no cycles, dates, NaN…). */
+function isJsonData(value: unknown): value is JsonValue {
+  const pending: unknown[] = [value]
+  const seen = new Set<object>()
+  while (pending.length > 0) {
+    const item = pending.pop()
+    switch (typeof item) {
+      case 'string':
+      case 'boolean':
+        continue
+      case 'number':
+        if (!Number.isFinite(item)) return false
+        continue
+      case 'object': {
+        if (item === null) continue
+        if (seen.has(item)) return false
+        seen.add(item)
+        if (Array.isArray(item)) {
+          for (let i = 0; i < item.length; i++) pending.push(item[i])
+        } else if (isPlainData(item)) {
+          for (const key in item) pending.push(item[key])
+        } else return false
+        continue
+      }
+      default:
+        return false
+    }
+  }
+  return true
+}
 
 // BatAudit upper-cases the method before checking it, and its SDKs rely on that.
 const upperCaseMethod = (value: unknown): unknown =>
@@ -173,14 +215,13 @@ export interface SplitEvent {
 export function splitUnknownFields(parsed: AuditEventOutput): SplitEvent {
   const event: Record<string, unknown> = {}
   const extra: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(parsed)) {
-    // defineProperty: an own `__proto__` key must stay data, not replace the prototype.
-    Object.defineProperty(KNOWN_FIELDS.has(key) ? event : extra, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
+  for (const key in parsed) {
+    const target = KNOWN_FIELDS.has(key) ? event : extra
+    const value = (parsed as Record<string, unknown>)[key]
+    // An own `__proto__` key must stay data, not replace the prototype; plain
+    // assignment is kept for every other key because defineProperty is slow.
+    if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+    else target[key] = value
   }
   // The schema's refinement guarantees the request-or-action shape this cast claims.
   return { event: event as unknown as AuditEvent, extra }
