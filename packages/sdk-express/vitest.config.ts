@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config'
+import { workspaceAliases } from '../../vitest.shared'
+
+export default defineProject({
+  resolve: { alias: workspaceAliases },
+  test: {
+    name: 'sdk-express',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+})

@@ -1,0 +1,140 @@
+import type { JsonObject } from '@echotrail/core'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { BodyKind } from './body'
+import type { UserFields } from './capture-options'
+import { BodyTap, bodyKindOf, decodeBody } from './body'
+import type { RequestCapture } from './request-capture'
+import type { RequestRecord } from './request-record'
+
+/** What a framework knows better than node:http, read once the response is done. */
+export interface NodeRequestHooks<Req> {
+  /** The route template (`/users/:id`) and path parameters of the matched route. */
+  route?(req: Req): { route: string; params?: JsonObject | undefined } | undefined
+  /** The body the framework parsed, preferred over re-parsing the tapped bytes. */
+  parsedBody?(req: Req): unknown
+}
+
+/** What an app can do with the request being recorded (`req.echotrail`). */
+export interface EchotrailRequestContext {
+  /** The request id: read from the request header, or generated. */
+  readonly requestId: string
+  /** Sets user fields; they win over what `identify` returns. */
+  setUser(user: UserFields): void
+  /** Sets the route template (`/users/:id`) when the adapter cannot know it. */
+  setRoute(route: string, params?: JsonObject): void
+  /** Records the error the request failed with. */
+  setError(error: unknown): void
+}
+
+/**
+ * Starts recording a node:http request: echoes the request id, taps bodies only when
+ * their capture is on, and queues the event when the response closes. Taps observe
+ * chunks as they pass and never change how they flow, so back-pressure and streaming
+ * stay the app's. Call inside a guard; the returned record is also `hostReq.echotrail`.
+ */
+export function recordNodeRequest<Req extends object>(
+  capture: RequestCapture<Req>,
+  hostReq: Req,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hooks: NodeRequestHooks<Req>,
+): RequestRecord<Req> | undefined {
+  const o = capture.options
+  const ip = (o.trustProxy ? forwardedFor(req) : undefined) ?? req.socket?.remoteAddress
+  const record = capture.begin(hostReq, req.method, req.url ?? '/', req.headers, ip)
+  if (record === undefined) return undefined
+  ;(hostReq as { echotrail?: EchotrailRequestContext }).echotrail = record
+  if (o.echoRequestId && !res.headersSent) res.setHeader(o.requestIdHeader, record.requestId)
+  let requestTap: BodyTap | undefined
+  let requestKind: BodyKind | undefined
+  if (o.captureRequestBody) {
+    requestKind = bodyKindOf(req.headers['content-type'])
+    if (requestKind !== undefined) {
+      requestTap = new BodyTap(o.maxBodyBytes)
+      tapEmittedData(req, requestTap)
+    }
+  }
+  const responseTap = o.captureResponseBody ? tapWrites(res, o.maxBodyBytes) : undefined
+  res.once('close', () => {
+    try {
+      if (hooks.route !== undefined) {
+        const found = hooks.route(hostReq)
+        if (found !== undefined) record.setRoute(found.route, found.params)
+      }
+      if (o.captureRequestBody) record.requestBody = requestBodyOf(hostReq, hooks, requestTap, requestKind) ?? record.requestBody
+      if (responseTap !== undefined && responseTap.kind !== undefined && !responseTap.tap.empty) {
+        record.responseBody = decodeBody(responseTap.kind, responseTap.tap.text(), responseTap.tap.truncated)
+      }
+      if (!res.writableFinished) record.setError(new Error('the connection closed before the response was complete'))
+      record.end(res.statusCode)
+    } catch (error) {
+      capture.client.failures.report('capture.end', error)
+    }
+  })
+  return record
+}
+
+function requestBodyOf<Req>(hostReq: Req, hooks: NodeRequestHooks<Req>, tap: BodyTap | undefined, kind: BodyKind | undefined) {
+  // A cut body stays cut: the parsed object could be far larger than maxBodyBytes.
+  if (tap !== undefined && tap.truncated) return decodeBody(kind!, tap.text(), true)
+  const parsed = hooks.parsedBody?.(hostReq)
+  if (typeof parsed === 'object' && parsed !== null && !Buffer.isBuffer(parsed)) return parsed as JsonObject
+  if (typeof parsed === 'string') return parsed
+  if (tap !== undefined && !tap.empty) return decodeBody(kind!, tap.text(), false)
+  return undefined
+}
+
+/**
+ * Observes 'data' as it is emitted instead of listening for it: a listener would switch
+ * the stream to flowing mode before the app reads it. `read()` emits 'data' too, so
+ * pipes, async iteration and body parsers are all seen.
+ */
+function tapEmittedData(req: IncomingMessage, tap: BodyTap): void {
+  const emit = req.emit
+  req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'data') tap.add(args[0])
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>)
+  } as typeof req.emit
+}
+
+/** Copies written chunks up to `maxBytes`, once the content type says they are recordable. */
+function tapWrites(res: ServerResponse, maxBytes: number): { tap: BodyTap; kind: BodyKind | undefined } {
+  const state: { tap: BodyTap; kind: BodyKind | undefined; decided: boolean } = { tap: new BodyTap(maxBytes), kind: undefined, decided: false }
+  const observe = (chunk: unknown, encoding: unknown): void => {
+    if (!state.decided) {
+      state.decided = true
+      const type = res.getHeader('content-type')
+      state.kind = bodyKindOf(typeof type === 'string' ? type : undefined)
+    }
+    if (state.kind !== undefined && typeof chunk !== 'function') {
+      state.tap.add(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined)
+    }
+  }
+  const write = res.write
+  const end = res.end
+  res.write = function (this: ServerResponse, ...args: unknown[]): boolean {
+    try {
+      observe(args[0], args[1])
+    } catch {
+      // Observation is best-effort; the write itself must happen.
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args)
+  } as typeof res.write
+  res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
+    try {
+      observe(args[0], args[1])
+    } catch {
+      // As above.
+    }
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
+  } as typeof res.end
+  return state
+}
+
+function forwardedFor(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-forwarded-for']
+  const value = Array.isArray(header) ? header[0] : header
+  if (value === undefined) return undefined
+  const comma = value.indexOf(',')
+  return (comma === -1 ? value : value.slice(0, comma)).trim() || undefined
+}

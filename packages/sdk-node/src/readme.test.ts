@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { CAPTURE_DEFAULTS, NODE_DEFAULTS, SDK_INFO } from './index'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string }
+const rowOf = (option: string) => readme.split('\n').find((line) => line.startsWith(`| \`${option}\` |`))
+
+describe('the @echotrail/node README', () => {
+  it.each([
+    ['client', NODE_DEFAULTS],
+    ['capture', CAPTURE_DEFAULTS],
+  ] as const)('tables every %s default with its value', (_name, defaults) => {
+    for (const [option, value] of Object.entries(defaults)) {
+      const row = rowOf(option)
+      expect(row, `README row for ${option}`).toBeDefined()
+      const shown = Array.isArray(value) ? (value.length === 0 ? '[]' : `[${value.map((v) => `'${String(v)}'`).join(', ')}]`) : typeof value === 'object' ? '{}' : String(value)
+      expect(row).toContain(`\`${shown}\``)
+    }
+  })
+
+  it('names the package and version the SDK reports', () => {
+    expect(SDK_INFO).toEqual({ name: pkg.name, version: pkg.version })
+  })
+})
