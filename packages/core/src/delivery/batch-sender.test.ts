@@ -589,3 +589,21 @@ describe('createBatchSender', () => {
     })
   })
 })
+
+describe('steady traffic', () => {
+  it('sends one batch per interval instead of trickling events out while a send is in flight', async () => {
+    // Each send takes 20 ms of (fake) time; an event arrives every 10 ms for 3 s.
+    const transport = createFakeTransport(() => new Promise<SendOutcome>((resolve) => setTimeout(() => resolve(ok), 20)))
+    const sender = createBatchSender({ transport })
+    for (let t = 0; t < 300; t++) {
+      sender.enqueue(ev(t))
+      await advance(10)
+    }
+    await advance(1_100)
+    await settle()
+    expect(sender.stats()).toMatchObject({ sent: 300, queued: 0 })
+    // One batch per elapsed second (plus the remainder), not one per 20 ms send.
+    expect(transport.sends.length).toBeLessThanOrEqual(5)
+    expect(transport.sends.flatMap((s) => s.ns)).toEqual(Array.from({ length: 300 }, (_, i) => i))
+  })
+})

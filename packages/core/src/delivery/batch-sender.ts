@@ -344,6 +344,10 @@ class BatchSenderImpl<E extends object> {
         if (this.#stopped || !this.#shouldSend()) break
         const batch = await this.#exclusive(() => this.#takeBatch())
         if (batch.length === 0) break
+        // The interval is served by one batch: events arriving while it is in flight
+        // wait for a full batch or the next interval, instead of trickling out a few
+        // per send under steady traffic.
+        this.#due = false
         const outcome = await this.#send(batch)
         const delayMs = await this.#exclusive(() => this.#settleSend(batch, outcome))
         if (delayMs !== undefined) await this.#sleep(delayMs)
