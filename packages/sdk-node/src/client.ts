@@ -1,6 +1,5 @@
 import type { ActionEvent, AuditEvent, DeliveryStats, DropReport, FailureLog, JsonObject } from '@echotrail/core'
-import { createBatchSender, createFailureLog, createMasker, createRetryPolicy } from '@echotrail/core'
-import { eventId } from './capture/event-id'
+import { createBatchSender, createFailureLog, createMasker, createRetryPolicy, uuidv7 } from '@echotrail/core'
 import type { NodeClientOptions, ResolvedNodeOptions } from './options'
 import { resolveOptions } from './options'
 import type { UndiciTransport } from './transport/undici-transport'
@@ -90,7 +89,7 @@ function createEnabledClient(o: ResolvedNodeOptions, failures: FailureLog): Node
   const capture = (event: AuditEvent): void => {
     try {
       const full: AuditEvent = {
-        event_id: eventId(),
+        event_id: uuidv7(),
         timestamp: new Date().toISOString(),
         service_name: o.service,
         environment: o.environment,

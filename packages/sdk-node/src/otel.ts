@@ -1,11 +1,11 @@
 // @echotrail/node/otel — turns finished OpenTelemetry server spans into audit events.
 import type { AuditEvent } from '@echotrail/core'
+import { uuidv7 } from '@echotrail/core'
 import type { Context } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { NodeClient } from './client'
 import { createClient } from './client'
 import { CAPTURE_DEFAULTS } from './capture/capture-options'
-import { eventId } from './capture/event-id'
 import { parseQuery, wireMethod } from './capture/request-record'
 import type { NodeClientOptions } from './options'
 
@@ -89,7 +89,7 @@ export class EchotrailSpanProcessor implements SpanProcessor {
     const [startS, startNs] = span.startTime
     const [durS, durNs] = span.duration
     const event: AuditEvent = {
-      event_id: eventId(),
+      event_id: uuidv7(),
       timestamp: new Date(startS * 1_000 + Math.floor(startNs / 1e6)).toISOString(),
       method,
       path: (path || '/').slice(0, 255),

@@ -1,9 +1,8 @@
 import type { AuditEvent, HttpMethod, JsonObject, JsonValue } from '@echotrail/core'
-import { HTTP_METHODS, WIRE_LIMITS } from '@echotrail/core'
+import { HTTP_METHODS, uuidv7, WIRE_LIMITS } from '@echotrail/core'
 import { performance } from 'node:perf_hooks'
 import type { NodeClient } from '../client'
 import type { ResolvedCaptureOptions, UserFields } from './capture-options'
-import { eventId } from './event-id'
 
 /** Request headers as node:http (a plain object) or fetch (`Headers`) hold them. */
 export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null }
@@ -41,7 +40,7 @@ export class RequestRecord<Req> {
     readonly headers: HeaderSource,
     readonly ip: string | undefined,
   ) {
-    this.requestId = headerOf(headers, options.requestIdHeader) ?? eventId()
+    this.requestId = headerOf(headers, options.requestIdHeader) ?? uuidv7()
   }
 
   /** Sets user fields for this request; they win over what `identify` returns. */
@@ -84,7 +83,7 @@ export class RequestRecord<Req> {
     const queryAt = this.url.indexOf('?')
     const path = queryAt === -1 ? this.url : this.url.slice(0, queryAt)
     const event: AuditEvent = {
-      event_id: eventId(),
+      event_id: uuidv7(),
       // RFC 3339, not epoch ms: a 13-digit number that passes the Luhn check is masked
       // as a card number by core's masker (about one timestamp in ten).
       timestamp: new Date(this.timestamp).toISOString(),
