@@ -40,6 +40,13 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
   const error = toCollectorError(err)
   if (error.status >= 500) request.log.error({ err: error.cause ?? err, code: error.code }, 'request failed')
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+  // A page must be able to read why it was refused: 401/403 are final for an SDK, while
+  // an unreadable answer looks like a network error and is retried until the queue
+  // drops it. The error body holds nothing of the project, so any origin may read it.
+  const origin = request.headers.origin
+  if (typeof origin === 'string') {
+    reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', 'retry-after').header('vary', 'Origin')
+  }
   reply.code(error.status).send({
     error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
   })
