@@ -76,6 +76,8 @@ export type { RetryPolicy, RetryPolicyOptions, SendVerdict } from './delivery/re
 export { parseRetryAfter } from './delivery/retry-after'
 export type { EncodedBatch, SendOutcome, Transport } from './delivery/transport'
 
+export { rejectedPositions } from './delivery/ingest-answer'
+
 // integrity: canonical JSON, event hash, Merkle tree and proofs (src/integrity/)
 export { canonicalBytes, canonicalize } from './integrity/canonical-json'
 export { webCryptoSha256 } from './integrity/sha256'

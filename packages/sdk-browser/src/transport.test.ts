@@ -37,6 +37,12 @@ describe('createFetchTransport', () => {
     expect(await request.text()).toBe(batch().body)
   })
 
+  it('reports the positions of events a 202 answer rejected', async () => {
+    answer(() => HttpResponse.json({ accepted: 1, duplicates: 0, rejected: [{ index: 0, issues: [] }] }, { status: 202 }))
+    const outcome = await transport().send(batch(), new AbortController().signal)
+    expect(outcome).toEqual({ ok: true, status: 202, rejected: [0] })
+  })
+
   it('reports the status and Retry-After of a refused send', async () => {
     answer(() => new HttpResponse(null, { status: 429, headers: { 'retry-after': '7' } }))
     expect(await transport().send(batch(), new AbortController().signal)).toEqual({ ok: false, status: 429, retryAfterMs: 7_000 })

@@ -1,4 +1,4 @@
-import { parseRetryAfter, type EncodedBatch, type SendOutcome, type Transport } from '@echotrail/core'
+import { parseRetryAfter, rejectedPositions, type EncodedBatch, type SendOutcome, type Transport } from '@echotrail/core'
 
 /**
  * Browsers refuse a keepalive request once the keepalive bodies in flight from one
@@ -32,9 +32,13 @@ export function createFetchTransport(url: string, fetchImpl: typeof fetch): Tran
           keepalive: batch.bytes <= KEEPALIVE_BUDGET_BYTES,
           signal,
         })
+        if (response.ok) {
+          // Events the collector refused as invalid are dropped, not counted as sent.
+          const rejected = rejectedPositions(await response.json().catch(() => undefined))
+          return rejected ? { ok: true, status: response.status, rejected } : { ok: true, status: response.status }
+        }
         // The answer is not needed; release the connection.
         response.body?.cancel().catch(() => undefined)
-        if (response.ok) return { ok: true, status: response.status }
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now())
         return retryAfterMs === undefined
           ? { ok: false, status: response.status }

@@ -607,3 +607,16 @@ describe('steady traffic', () => {
     expect(transport.sends.flatMap((s) => s.ns)).toEqual(Array.from({ length: 300 }, (_, i) => i))
   })
 })
+
+describe('partial acceptance', () => {
+  it('counts the events a 202 names as rejected as dropped, not sent, and never resends them', async () => {
+    const transport = createFakeTransport((_send, index) => (index === 0 ? { ok: true, status: 202, rejected: [1, 1, 7, -1] } : ok))
+    const sender = createBatchSender({ transport, onError: () => {} })
+    for (let n = 0; n < 3; n++) sender.enqueue(ev(n))
+    expect(await sender.flush(5_000)).toBe(true)
+    await settle()
+    expect(sender.stats()).toMatchObject({ sent: 2, dropped: 1, queued: 0, droppedByReason: { rejected: 1 } })
+    expect(transport.sends).toHaveLength(1)
+    expect(sender.takeDropReport()).toMatchObject({ rejected: 1 })
+  })
+})

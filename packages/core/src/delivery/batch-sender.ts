@@ -459,7 +459,17 @@ class BatchSenderImpl<E extends object> {
         return undefined
       }
       if (verdict === 'delivered') {
-        await this.#finish(batch, 'sent')
+        const refused = outcome.ok ? rejectedEvents(batch, outcome.rejected) : []
+        if (refused.length === 0) await this.#finish(batch, 'sent')
+        else {
+          await this.#finish(
+            batch.filter((event) => !refused.includes(event)),
+            'sent',
+          )
+          this.#settle(refused, 'rejected')
+          await this.#remove(refused)
+          this.#report('rejected.events', 'ET_SEND_REJECTED', `the collector refused ${refused.length} invalid event(s) of a batch`)
+        }
       } else if (verdict === 'split') {
         await this.#finish(batch, 'too_large')
         this.#report('too_large.413', 'ET_EVENT_TOO_LARGE', 'the collector refused a single event as too large (413)')
@@ -513,4 +523,15 @@ export function createBatchSender<E extends object = object>(options: BatchSende
     stats: () => sender.stats(),
     takeDropReport: () => sender.takeDropReport(),
   }
+}
+
+/** The events of `batch` at the positions a transport reported as refused. */
+function rejectedEvents(batch: readonly QueuedEvent[], positions: readonly number[] | undefined): QueuedEvent[] {
+  if (!positions || positions.length === 0) return []
+  const refused: QueuedEvent[] = []
+  for (const at of new Set(positions)) {
+    const event = Number.isInteger(at) ? batch[at] : undefined
+    if (event) refused.push(event)
+  }
+  return refused
 }

@@ -17,7 +17,16 @@ export interface EncodedBatch {
  * status when an answer arrived, absent for network errors, timeouts and aborts.
  */
 export type SendOutcome =
-  | { readonly ok: true; readonly status?: number }
+  | {
+      readonly ok: true
+      readonly status?: number
+      /**
+       * Positions in the batch of events the collector refused as invalid while storing
+       * the rest (the `rejected[].index` of its 202 answer). They are counted as dropped
+       * (`rejected`), not sent, and never retried: resending cannot make them valid.
+       */
+      readonly rejected?: readonly number[]
+    }
   | {
       readonly ok: false
       readonly status?: number

@@ -1,5 +1,5 @@
 import type { EncodedBatch, SendOutcome, Transport } from '@echotrail/core'
-import { parseRetryAfter } from '@echotrail/core'
+import { parseRetryAfter, rejectedPositions } from '@echotrail/core'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { Dispatcher } from 'undici'
@@ -62,9 +62,13 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     async send(batch: EncodedBatch, signal: AbortSignal): Promise<SendOutcome> {
       try {
         const res = await post('/v1/audit/batch', batch.body, signal, batch.bytes >= options.gzipThresholdBytes)
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          // Events the collector refused as invalid are dropped, not counted as sent.
+          const rejected = rejectedPositions(await res.body.json().catch(() => undefined))
+          return rejected ? { ok: true, status: res.statusCode, rejected } : { ok: true, status: res.statusCode }
+        }
         // Drain the answer so the connection returns to the pool.
         await res.body.dump()
-        if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode }
         const header = res.headers['retry-after']
         const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now())
         return retryAfterMs === undefined
