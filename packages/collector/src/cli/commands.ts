@@ -40,6 +40,8 @@ async function projectId(db: Db, given: string | undefined): Promise<string> {
   return project.id
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** The seed a newcomer pastes after the first start (BatAudit's first event, unchanged). */
 export function seedCurl(ingestUrl: string, key: string): string {
   const body = '{"path":"/api/users","method":"GET","status_code":200,"response_time":45,"identifier":"user-123","service_name":"my-api","environment":"production"}'
@@ -189,7 +191,7 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
       }
       const report = await verifyProject(db, project.id, { sha256: nodeSha256, ...(publicKey ? { publicKey } : {}) })
       if (report.ok) {
-        io.out(`✓ ${project.name}: ${report.events} events in ${report.commits} commits verify (last seq ${report.lastSeq}).`)
+        io.out(`✓ ${project.name}: ${plural(report.events, 'event')} in ${plural(report.commits, 'commit')} verify (last seq ${report.lastSeq}).`)
       } else {
         ok = false
         io.out(`✗ ${project.name}: ${report.findings.length} problem(s); first: ${report.findings[0]!.message}`)
