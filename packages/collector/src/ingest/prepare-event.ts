@@ -1,7 +1,9 @@
-import { DEFAULT_ACTION, uuidv7, WIRE_LIMITS, type Masker } from '@echotrail/core'
-import { auditEventFieldsSchema, splitUnknownFields } from '@echotrail/core/schema'
+import { AUDIT_EVENT_FIELDS, DEFAULT_ACTION, uuidv7, WIRE_LIMITS, type Masker } from '@echotrail/core'
+import { auditEventFieldsSchema } from '@echotrail/core/schema'
 import type { Issue } from '../errors.js'
-import { classify } from './classify.js'
+import { classify, type ClassifiableEvent } from './classify.js'
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(AUDIT_EVENT_FIELDS)
 
 /**
  * An event ready to be committed. Its stored document is the event as sent (masked),
@@ -91,7 +93,16 @@ export function prepareEvent(raw: unknown, ctx: PrepareContext): PrepareResult {
   if (!parsed.success || tooLong.length > 0) {
     return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...tooLong] }
   }
-  const { event, extra } = splitUnknownFields(parsed.data)
+  // One pass builds the stored document: known fields copied, unknown ones gathered
+  // for metadata.extra (what core's splitUnknownFields does, without its two copies).
+  const event = parsed.data as Record<string, unknown> & ClassifiableEvent & { timestamp?: string | number; event_id?: string; source?: string }
+  const doc: Record<string, unknown> = {}
+  let extra: Record<string, unknown> | undefined
+  for (const key in event) {
+    if (key === 'timestamp' || key === 'metadata') continue
+    if (KNOWN_FIELDS.has(key)) doc[key] = event[key]
+    else (extra ??= {})[key] = event[key]
+  }
 
   const sourceKind = event.source ?? (ctx.keyKind === 'publishable' ? 'browser' : 'backend')
   if (ctx.keyKind === 'publishable' && sourceKind !== 'browser') {
@@ -101,28 +112,29 @@ export function prepareEvent(raw: unknown, ctx: PrepareContext): PrepareResult {
     }
   }
 
-  const metadata: Record<string, unknown> = { ...(event.metadata ?? {}) }
-  if (Object.keys(extra).length > 0) metadata.extra = extra
+  let metadata = event.metadata as Record<string, unknown> | undefined
+  if (extra) metadata = { ...metadata, extra }
   const sentMs = timestampMs(event.timestamp)
   let occurredAtMs = ctx.receivedAtMs
   if (sentMs !== undefined && sentMs <= ctx.receivedAtMs + MAX_FUTURE_SKEW_MS && sentMs >= ctx.oldestAcceptedMs) {
     occurredAtMs = sentMs
   } else if (event.timestamp !== undefined) {
     // Never rejected, never lost: the sent value is kept beside the replacement.
-    metadata.sent_timestamp = event.timestamp
+    metadata = { ...metadata, sent_timestamp: event.timestamp }
   }
 
-  const { timestamp: _timestamp, metadata: _metadata, ...fields } = event
   const eventId = (event.event_id ?? uuidv7()).toLowerCase()
-  const doc = {
-    ...fields,
-    ...classify(event, DEFAULT_ACTION),
-    event_id: eventId,
-    occurred_at: new Date(occurredAtMs).toISOString(),
-    received_at: ctx.receivedAtIso,
-    source: sourceKind,
-    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
-  }
+  const classification = classify(event, DEFAULT_ACTION)
+  doc.action = classification.action
+  doc.category = classification.category
+  doc.severity = classification.severity
+  doc.outcome = classification.outcome
+  doc.compliance_tags = classification.compliance_tags
+  doc.event_id = eventId
+  doc.occurred_at = new Date(occurredAtMs).toISOString()
+  doc.received_at = ctx.receivedAtIso
+  doc.source = sourceKind
+  if (metadata) doc.metadata = metadata
   // Identifiers, times and numbers in `doc` cannot trip a mask rule: no key of theirs is
   // secret and none holds a 13-digit run, so masking the whole document is safe.
   const json = ctx.masker.maskToCanonicalJson(doc)
