@@ -8,7 +8,7 @@ const forbid = (packages, why) =>
   packages.map((name) => ({ group: [name, `${name}/*`], message: why }))
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.echotrail/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.echotrail/**', '**/.next/**', '**/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

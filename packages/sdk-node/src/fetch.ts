@@ -1,5 +1,6 @@
 // @echotrail/node/fetch — records handlers of the shape (Request) => Response, and Hono apps.
 import type { NodeClient } from './client'
+import { recordFetchExchange } from './capture/fetch-exchange'
 import { beginFetchRequest, readCappedBody } from './capture/fetch-request'
 import type { AdapterOptions } from './capture/request-capture'
 import { createRequestCapture } from './capture/request-capture'
@@ -27,54 +28,15 @@ interface WaitUntilContext {
  */
 export function withEchotrail<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: FetchOptions): FetchHandler<Rest> & { client: NodeClient } {
   const capture = createRequestCapture<Request>(options)
-  const failures = capture.client.failures
-  const routeOf = options.route
-  const wrapped = async (request: Request, ...rest: Rest): Promise<Response> => {
-    let record: RequestRecord<Request> | undefined
-    let requestBody: Promise<unknown> | undefined
-    try {
-      record = beginFetchRequest(capture, request, request, undefined)
-      if (record !== undefined && capture.options.captureRequestBody) requestBody = readCappedBody(request, capture.options.maxBodyBytes)
-    } catch (error) {
-      failures.report('fetch.begin', error)
-    }
-    let response: Response
-    try {
-      response = await handler(request, ...rest)
-    } catch (error) {
-      if (record !== undefined) void finish(record, 500, requestBody, undefined, routeOf, error)
-      throw error
-    }
-    if (record !== undefined) {
-      // Cloned now, before the caller starts reading the body.
-      const responseBody = capture.options.captureResponseBody ? readCappedBody(response, capture.options.maxBodyBytes) : undefined
-      const done = finish(record, response.status, requestBody, responseBody, routeOf, undefined)
-      const ctx = rest.find(isWaitUntilContext)
-      ctx?.waitUntil(done.then(() => capture.client.flush()))
-    }
-    return response
-  }
-  return Object.assign(wrapped, { client: capture.client })
-
-  async function finish(
-    record: RequestRecord<Request>,
-    status: number,
-    requestBody: Promise<unknown> | undefined,
-    responseBody: Promise<unknown> | undefined,
-    route: ((request: Request) => string | undefined) | undefined,
-    error: unknown,
-  ): Promise<void> {
-    try {
-      if (error !== undefined) record.setError(error)
-      const template = route?.(record.req)
-      if (template !== undefined) record.setRoute(template)
-      if (requestBody !== undefined) record.requestBody = (await requestBody.catch(() => undefined)) as typeof record.requestBody
-      if (responseBody !== undefined) record.responseBody = (await responseBody.catch(() => undefined)) as typeof record.responseBody
-      record.end(status)
-    } catch (failure) {
-      failures.report('fetch.end', failure)
-    }
-  }
+  const client = capture.client
+  const route = options.route
+  const wrapped = (request: Request, ...rest: Rest): Promise<Response> =>
+    recordFetchExchange(capture, request, () => handler(request, ...rest), {
+      site: 'fetch',
+      route,
+      handOff: (queued) => rest.find(isWaitUntilContext)?.waitUntil(queued.then(() => client.flush())),
+    })
+  return Object.assign(wrapped, { client })
 }
 
 function isWaitUntilContext(value: unknown): value is WaitUntilContext {
