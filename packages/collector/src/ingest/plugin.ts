@@ -10,7 +10,7 @@ import { authenticate, type Caller } from './authenticate.js'
 import { CommitRefusedError, type GroupCommitter } from './group-commit.js'
 import { prepareEvent, type PreparedEvent } from './prepare-event.js'
 import { readJsonBody } from './read-body.js'
-import { toStorableJson } from './storable-json.js'
+import { toIssues } from './to-issues.js'
 
 /** What the ingest routes need from the rest of the collector. */
 export interface IngestDeps {
@@ -126,7 +126,7 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     if (!parsed.success) {
       throw new CollectorError('ET_INGEST_INVALID', {
         message: 'The body must be {"events": [...]}.',
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
+        issues: toIssues(parsed.error.issues),
       })
     }
     return ingest(request, reply, caller, parsed.data.events, false)
@@ -137,12 +137,11 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     const parsed = clientReportSchema.safeParse(body)
     if (!parsed.success) {
       throw new CollectorError('ET_INGEST_INVALID', {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message, code: i.code })),
+        issues: toIssues(parsed.error.issues),
       })
     }
-    // The reasons and sdk strings go to jsonb and text columns, which refuse U+0000 and
-    // lone surrogates: stored as U+FFFD like in events, not a 503 the SDK would retry.
-    const report = toStorableJson(parsed.data)
+    // readJsonBody already made every string storable (no U+0000, no lone surrogates).
+    const report = parsed.data
     try {
       await deps.db.query(INSERT_CLIENT_REPORT, [
         caller.key.projectId,

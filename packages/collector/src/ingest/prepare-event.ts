@@ -2,6 +2,7 @@ import { AUDIT_EVENT_FIELDS, DEFAULT_ACTION, uuidv7, WIRE_LIMITS, type Masker } 
 import { auditEventFieldsSchema } from '@echotrail/core/schema'
 import type { Issue } from '../errors.js'
 import { classify, type ClassifiableEvent } from './classify.js'
+import { toIssues } from './to-issues.js'
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(AUDIT_EVENT_FIELDS)
 
@@ -55,14 +56,6 @@ function indexedTextIssues(event: Record<string, unknown>): Issue[] {
     }
   }
   return issues
-}
-
-function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): Issue[] {
-  return issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
-    message: i.message,
-    ...(i.code ? { code: i.code } : {}),
-  }))
 }
 
 function timestampMs(value: string | number | undefined): number | undefined {
