@@ -2,9 +2,8 @@ import type { EventQueue, EvictedEvent, NewQueuedEvent, PushResult, QueuedEvent,
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
 
 // Events live under numeric keys (their ids), the counters under one string key:
-// IndexedDB orders numbers before strings, so ALL_EVENTS never sees the meta record.
+// IndexedDB orders numbers before strings, so eventRange() never sees the meta record.
 const META = 'meta'
-const ALL_EVENTS = /* @__PURE__ */ (() => (typeof IDBKeyRange === 'undefined' ? undefined : IDBKeyRange.bound(-Infinity, Infinity)))()
 
 interface Meta {
   /** Next id to give; survives reloads so ids never repeat. */
@@ -22,18 +21,7 @@ interface Stored {
 // getAll's count is an unsigned long.
 const MAX_COUNT = 2 ** 32 - 1
 
-/** Sorted ids split into runs of consecutive integers. */
-function consecutiveRuns(sorted: readonly number[]): number[][] {
-  const runs: number[][] = []
-  for (const id of sorted) {
-    const run = runs[runs.length - 1]
-    if (run && run[run.length - 1] === id - 1) run.push(id)
-    else runs.push([id])
-  }
-  return runs
-}
-
-const eventRange = (): IDBKeyRange => ALL_EVENTS ?? IDBKeyRange.bound(-Infinity, Infinity)
+const eventRange = (): IDBKeyRange => IDBKeyRange.upperBound(Infinity)
 
 // Counters are kept beside the events so size() is one read and push() knows when to
 // evict without scanning; both change in the same transaction as the events.
@@ -60,10 +48,6 @@ function withMeta<T>(use: UseStore, work: (store: IDBObjectStore, meta: Meta, do
  */
 export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQueue {
   const use = createStore(databaseName, 'events')
-  // Bytes of the events this page pushed or peeked, by id: removing a delivered batch
-  // then needs no read per event, only one range delete per run of consecutive ids.
-  // IndexedDB requests cost main-thread callbacks, which a page pays on every batch.
-  const known = new Map<number, number>()
   return {
     push(events: readonly NewQueuedEvent[], limits): Promise<PushResult> {
       return withMeta<PushResult>(use, (store, meta, done) => {
@@ -71,7 +55,6 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
         for (const { json, bytes } of events) {
           const id = meta.n++
           store.put({ j: json, b: bytes } satisfies Stored, id)
-          known.set(id, bytes)
           ids.push(id)
           meta.e += 1
           meta.b += bytes
@@ -84,7 +67,6 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
           if (at && (meta.e > limits.maxEvents || meta.b > limits.maxBytes)) {
             const bytes = (at.value as Stored).b
             evicted.push({ id: at.key as number, bytes })
-            known.delete(at.key as number)
             meta.e -= 1
             meta.b -= bytes
             at.delete()
@@ -107,7 +89,6 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
           const value = values[i] as Stored
           if (batch.length > 0 && bytes + value.b > maxBytes) break
           const id = keys[i] as number
-          known.set(id, value.b)
           batch.push({ id, json: value.j, bytes: value.b })
           bytes += value.b
         }
@@ -117,50 +98,26 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
 
     remove(ids: readonly number[]): Promise<void> {
       // Deduplicated: an id given twice must be counted once.
-      const unique = [...new Set(ids)].sort((a, b) => a - b)
-      if (unique.length === 0) return Promise.resolve()
+      const unique = new Set(ids)
+      if (unique.size === 0) return Promise.resolve()
+      const range = IDBKeyRange.bound(Math.min(...unique), Math.max(...unique))
       return withMeta<void>(use, (store, meta, done) => {
-        const runs = consecutiveRuns(unique)
-        let left = runs.length
-        const finish = (): void => {
-          if (--left === 0) done()
-        }
-        for (const run of runs) {
-          const first = run[0]!
-          const last = run[run.length - 1]!
-          const cached = run.every((id) => known.has(id))
-          const counted = cached ? store.count(IDBKeyRange.bound(first, last)) : undefined
-          const oneByOne = (): void => {
-            let pending = run.length
-            for (const id of run) {
-              const read = store.get(id)
-              read.onsuccess = () => {
-                const value = read.result as Stored | undefined
-                if (value) {
-                  meta.e -= 1
-                  meta.b -= value.b
-                  store.delete(id)
-                }
-                known.delete(id)
-                if (--pending === 0) finish()
-              }
-            }
-          }
-          if (!counted) {
-            oneByOne()
-            continue
-          }
-          counted.onsuccess = () => {
-            // Every id of the run is still stored (no other tab evicted one): trust the cache.
-            if (counted.result !== run.length) return oneByOne()
-            for (const id of run) {
+        // A sent batch is a run of the oldest events: one read of the run and one range
+        // delete, instead of a request per event (each costs the page a callback).
+        const keys = store.getAllKeys(range)
+        const values = store.getAll(range)
+        values.onsuccess = () => {
+          let whole = true
+          keys.result.forEach((key, at) => {
+            if (!unique.has(key as number)) whole = false
+            else {
               meta.e -= 1
-              meta.b -= known.get(id)!
-              known.delete(id)
+              meta.b -= (values.result[at] as Stored).b
             }
-            store.delete(IDBKeyRange.bound(first, last))
-            finish()
-          }
+          })
+          if (whole) store.delete(range)
+          else for (const id of unique) store.delete(id)
+          done()
         }
       })
     },

@@ -1,61 +1,47 @@
 import { uuidv7, type AuditEventFields } from '@echotrail/core'
-import type { InflightStore } from './inflight-store.js'
 
-/** localStorage key prefix of the events a page left behind as it went away. */
-export const RESCUE = 'echotrail.rescue.'
+/**
+ * localStorage key prefix of a page's leftovers: the events it would lose if it died
+ * now (its requests still in flight, as orphans, and as it goes away, what it has not
+ * seen delivered). localStorage, unlike IndexedDB, is written synchronously, so the
+ * copy is there even when the page is killed mid-unload.
+ */
+export const LEFTOVERS = 'echotrail.rescue.'
 const PAGE_LOCK = 'echotrail-page:'
-// A page of the same origin without Web Locks cannot say whether it is alive: treat
-// its in-flight records as orphans once they are clearly older than any request.
-const ORPHAN_AGE_WITHOUT_LOCKS_MS = 10 * 60_000
 
-/** Events earlier pages of this origin left in localStorage as they went away. */
-export function takeRescued(ownKey: string): AuditEventFields[] {
-  const events: AuditEventFields[] = []
-  if (typeof localStorage === 'undefined') return events
-  const keys: string[] = []
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i)
-    if (key?.startsWith(RESCUE) && key !== ownKey) keys.push(key)
-  }
-  for (const key of keys) {
-    const text = localStorage.getItem(key)
-    localStorage.removeItem(key)
-    try {
-      // Same event_id as the copies in the queue or a beacon: the collector stores each once.
-      if (text) events.push(...(JSON.parse(text) as AuditEventFields[]))
-    } catch {
-      // A damaged rescue is dropped; the IndexedDB queue still holds what it committed.
+/**
+ * Holds a Web Lock for as long as this page lives, and hands `take` the leftovers of
+ * each other page of the origin once that page's lock is free: at once for pages that
+ * are gone, when they close for pages still open (a reloaded page may still hold its
+ * lock for a moment). Without Web Locks every other page's leftovers are taken now; a
+ * page still open may then see its orphans reported early.
+ */
+export function takeLeftovers(pageId: string, take: (events: AuditEventFields[]) => void): void {
+  const locks = navigator.locks
+  void locks?.request(PAGE_LOCK + pageId, () => new Promise<never>(() => {}))
+  for (const key of Object.keys(localStorage)) {
+    const page = key.slice(LEFTOVERS.length)
+    if (!key.startsWith(LEFTOVERS) || page === pageId) continue
+    const claim = (): void => {
+      const text = localStorage.getItem(key)
+      localStorage.removeItem(key)
+      try {
+        // Same event_id as any copy in the queue or a beacon: the collector stores each once.
+        if (text) take(JSON.parse(text) as AuditEventFields[])
+      } catch {
+        // Damaged leftovers are dropped; the IndexedDB queue still holds what it committed.
+      }
     }
+    if (locks) void locks.request(PAGE_LOCK + page, claim)
+    else claim()
   }
-  return events
 }
 
 /** One id per tab, kept across reloads of the tab (sessionStorage), else per page. */
 export function readSessionId(): string {
   try {
-    const existing = sessionStorage.getItem('echotrail.session')
-    if (existing) return existing
-    const made = uuidv7()
-    sessionStorage.setItem('echotrail.session', made)
-    return made
+    return (sessionStorage['echotrail.session'] ??= uuidv7()) as string
   } catch {
     return uuidv7()
   }
-}
-
-/**
- * Hold a Web Lock for as long as this page lives, then list the in-flight records of
- * pages whose lock is gone: requests their page never saw finish.
- */
-export async function reportEarlierOrphans(inflight: InflightStore, pageId: string): Promise<Record<string, unknown>[]> {
-  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
-  const livePages = new Set<string>([pageId])
-  let olderThan = Date.now() - ORPHAN_AGE_WITHOUT_LOCKS_MS
-  if (locks) {
-    void locks.request(PAGE_LOCK + pageId, () => new Promise<never>(() => {}))
-    const { held = [] } = await locks.query()
-    for (const lock of held) if (lock.name?.startsWith(PAGE_LOCK)) livePages.add(lock.name.slice(PAGE_LOCK.length))
-    olderThan = Date.now()
-  }
-  return (await inflight.takeOrphans(livePages, olderThan)).map((record) => record.event)
 }
