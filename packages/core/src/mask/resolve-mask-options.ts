@@ -6,33 +6,24 @@ import { normaliseKey } from './secret-keys'
 /** `MaskOptions` with every default applied and every value checked. */
 export type ResolvedMaskOptions = { readonly [K in keyof MaskOptions]-?: Exclude<MaskOptions[K], undefined> }
 
-const fail = (message: string): never => {
-  throw new EchotrailError('ET_CONFIG_INVALID', `mask: ${message}`)
+// The cut keeps some text before the marker; a cap below this would keep none.
+const MIN_STRING_CHARS = STRING_TRUNCATED.length * 2
+
+/** Throws `ET_CONFIG_INVALID` naming the option unless `ok`. One message shape keeps browser bundles small. */
+function check(ok: boolean, option: string, want: string, got: unknown): void {
+  if (!ok) throw new EchotrailError('ET_CONFIG_INVALID', `mask: ${option} must be ${want}, got ${String(got)}`)
 }
+
+const isIntegerIn = (value: number, min: number, max = Infinity): boolean => Number.isInteger(value) && value >= min && value <= max
 
 /** Merges `options` over `MASK_DEFAULTS`; throws `ET_CONFIG_INVALID` naming the bad option. */
 export function resolveMaskOptions(options: MaskOptions): ResolvedMaskOptions {
-  const resolved: ResolvedMaskOptions = {
-    extraKeys: options.extraKeys ?? MASK_DEFAULTS.extraKeys,
-    extraPatterns: options.extraPatterns ?? MASK_DEFAULTS.extraPatterns,
-    maxDepth: options.maxDepth ?? MASK_DEFAULTS.maxDepth,
-    maxStringChars: options.maxStringChars ?? MASK_DEFAULTS.maxStringChars,
-  }
-  if (!Number.isInteger(resolved.maxDepth) || resolved.maxDepth < 1 || resolved.maxDepth > MAX_DEPTH_LIMIT) {
-    fail(`maxDepth must be an integer from 1 to ${MAX_DEPTH_LIMIT}, got ${String(resolved.maxDepth)}`)
-  }
-  // The cut keeps some text before the marker; a cap below this would keep none.
-  const minStringChars = STRING_TRUNCATED.length * 2
-  if (!Number.isInteger(resolved.maxStringChars) || resolved.maxStringChars < minStringChars) {
-    fail(`maxStringChars must be an integer of at least ${minStringChars}, got ${String(resolved.maxStringChars)}`)
-  }
-  for (const key of resolved.extraKeys) {
-    if (key instanceof RegExp) continue
-    // An empty name is a suffix of every key and would mask everything.
-    if (typeof key !== 'string' || normaliseKey(key) === '') fail(`extraKeys entries must be RegExps or names with a letter or digit, got ${String(key)}`)
-  }
-  for (const pattern of resolved.extraPatterns) {
-    if (!(pattern instanceof RegExp)) fail(`extraPatterns entries must be RegExps, got ${String(pattern)}`)
-  }
+  const resolved: ResolvedMaskOptions = { ...MASK_DEFAULTS }
+  for (const key of Object.keys(MASK_DEFAULTS) as (keyof MaskOptions)[]) (resolved as Record<string, unknown>)[key] = options[key] ?? MASK_DEFAULTS[key]
+  check(isIntegerIn(resolved.maxDepth, 1, MAX_DEPTH_LIMIT), 'maxDepth', `an integer from 1 to ${MAX_DEPTH_LIMIT}`, resolved.maxDepth)
+  check(isIntegerIn(resolved.maxStringChars, MIN_STRING_CHARS), 'maxStringChars', `an integer of at least ${MIN_STRING_CHARS}`, resolved.maxStringChars)
+  // An empty name is a suffix of every key and would mask everything.
+  for (const key of resolved.extraKeys) check(key instanceof RegExp || (typeof key === 'string' && normaliseKey(key) !== ''), 'extraKeys', 'RegExps or names with a letter or digit', key)
+  for (const pattern of resolved.extraPatterns) check(pattern instanceof RegExp, 'extraPatterns', 'RegExps', pattern)
   return resolved
 }
