@@ -58,51 +58,20 @@ export const BROWSER_DEFAULTS = {
 } as const satisfies Omit<Required<BrowserOptions>, 'publishableKey' | 'onError'>
 
 /** Options after defaults: what the rest of the SDK reads. */
-export interface ResolvedOptions {
-  publishableKey: string
-  endpoint: string
-  service: string
-  environment: string
-  propagateTo: readonly (string | RegExp)[]
-  requestIdHeader: string
-  captureBodies: boolean
-  ignoreUrls: readonly (string | RegExp)[]
-  captureFetch: boolean
-  captureXhr: boolean
-  mask: MaskOptions
-  flushIntervalMs: number
-  maxQueueEvents: number
-  maxQueueBytes: number
-  storageName: string
-  onError: ((message: string, error: unknown) => void) | undefined
-}
+export type ResolvedOptions = { -readonly [K in keyof typeof BROWSER_DEFAULTS]: NonNullable<BrowserOptions[K]> } & Pick<BrowserOptions, 'publishableKey' | 'onError'>
 
 /**
  * Merges `options` with the defaults once. Returns the problem instead of throwing:
  * an SDK misconfigured in a page must never break that page (it stays disabled).
  */
 export function resolveOptions(options: BrowserOptions | undefined): ResolvedOptions | string {
-  if (!options || typeof options.publishableKey !== 'string' || !options.publishableKey.startsWith('et_pk_')) {
+  if (!options?.publishableKey?.startsWith?.('et_pk_')) {
     return 'publishableKey must be a publishable key (et_pk_…); secret keys never belong in a page'
   }
-  const pick = <K extends keyof typeof BROWSER_DEFAULTS>(key: K): (typeof BROWSER_DEFAULTS)[K] | NonNullable<BrowserOptions[K]> =>
-    (options[key] ?? BROWSER_DEFAULTS[key]) as (typeof BROWSER_DEFAULTS)[K] | NonNullable<BrowserOptions[K]>
-  return {
-    publishableKey: options.publishableKey,
-    endpoint: String(pick('endpoint')).replace(/\/+$/, ''),
-    service: pick('service'),
-    environment: pick('environment'),
-    propagateTo: pick('propagateTo'),
-    requestIdHeader: pick('requestIdHeader').toLowerCase(),
-    captureBodies: pick('captureBodies'),
-    ignoreUrls: pick('ignoreUrls'),
-    captureFetch: pick('captureFetch'),
-    captureXhr: pick('captureXhr'),
-    mask: pick('mask'),
-    flushIntervalMs: pick('flushIntervalMs'),
-    maxQueueEvents: pick('maxQueueEvents'),
-    maxQueueBytes: pick('maxQueueBytes'),
-    storageName: pick('storageName'),
-    onError: options.onError,
-  }
+  const resolved = { ...options } as Record<string, unknown>
+  for (const [key, value] of Object.entries(BROWSER_DEFAULTS)) resolved[key] ??= value
+  const result = resolved as ResolvedOptions
+  result.endpoint = result.endpoint.replace(/\/+$/, '')
+  result.requestIdHeader = result.requestIdHeader.toLowerCase()
+  return result
 }

@@ -1,52 +1,53 @@
-import type { Recorder, RequestRecord } from './client.js'
+import { guard } from '@echotrail/core'
+import type { Recorder, RequestRecord } from './recorder.js'
 
 interface XhrState {
   method: string
   url: string
   /** The page set our header itself: leave it alone. */
-  headerSet: boolean
-  record: RequestRecord | undefined
-  failure: string | undefined
+  headerSet?: boolean
+  record?: RequestRecord | undefined
+  failure?: string | undefined
 }
+
+// The events that end a request; the failure kinds come before `loadend`.
+const FAILURES: Record<string, string> = { error: 'NetworkError', abort: 'AbortError', timeout: 'TimeoutError' }
+const ENDINGS = ['error', 'abort', 'timeout', 'loadend']
 
 /**
  * Patches `XMLHttpRequest.prototype.open`, `setRequestHeader` and `send` to record each
  * request. The page's listeners, events and readyState sequence are untouched: the SDK
- * only adds its own `error`/`abort`/`timeout`/`loadend` listeners at `send()` and reads
+ * only adds its own `error`/`abort`/`timeout`/`loadend` listener at `send()` and reads
  * `status` at `loadend`. Returns the function that restores the originals.
  */
 export function patchXhr(recorder: Recorder, header: string): () => void {
-  if (typeof XMLHttpRequest === 'undefined') return () => {}
   const proto = XMLHttpRequest.prototype
   const { open, send, setRequestHeader } = proto
   const states = new WeakMap<XMLHttpRequest, XhrState>()
+  const { failures } = recorder
 
-  const onFailure = function (this: XMLHttpRequest, event: Event): void {
+  function onEnding(this: XMLHttpRequest, { type }: Event): void {
     const state = states.get(this)
-    if (state) state.failure = event.type === 'error' ? 'NetworkError' : event.type === 'abort' ? 'AbortError' : 'TimeoutError'
-  }
-  const onLoadEnd = function (this: XMLHttpRequest): void {
-    const state = states.get(this)
-    if (!state?.record) return
-    const record = state.record
-    state.record = undefined
-    try {
-      if (state.failure !== undefined || this.status === 0) record.fail(state.failure ?? 'NetworkError')
-      else record.end(this.status)
-    } catch (error) {
-      recorder.failures.report('xhr.end', error)
+    const record = state?.record
+    if (!record) return
+    if (type !== 'loadend') state.failure = FAILURES[type]
+    else {
+      state.record = undefined
+      guard(failures, 'xhr.end', () => (state.failure || !this.status ? record.fail(state.failure ?? 'NetworkError') : record.end(this.status)), undefined)
     }
   }
 
   proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-    try {
-      // open() on a busy request ends that request without firing loadend.
-      const previous = states.get(this)?.record
-      if (previous) previous.fail('AbortError')
-      states.set(this, { method: String(method), url: String(url), headerSet: false, record: undefined, failure: undefined })
-    } catch (error) {
-      recorder.failures.report('xhr.open', error)
-    }
+    guard(
+      failures,
+      'xhr.open',
+      () => {
+        // open() on a busy request ends that request without firing loadend.
+        states.get(this)?.record?.fail('AbortError')
+        states.set(this, { method: String(method), url: String(url) })
+      },
+      undefined,
+    )
     // eslint-disable-next-line prefer-rest-params
     return open.apply(this, arguments as unknown as Parameters<typeof open>)
   } as typeof open
@@ -60,21 +61,19 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
   proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     const state = states.get(this)
     // A send() the browser will refuse (not opened, or sent twice) is not recorded.
-    if (state && this.readyState === 1 && state.record === undefined) {
-      try {
-        state.failure = undefined
-        const record = recorder.begin(state.method, state.url, body)
-        if (record) {
-          state.record = record
-          if (record.requestId !== undefined && !state.headerSet) setRequestHeader.call(this, header, record.requestId)
-          this.addEventListener('error', onFailure)
-          this.addEventListener('abort', onFailure)
-          this.addEventListener('timeout', onFailure)
-          this.addEventListener('loadend', onLoadEnd)
-        }
-      } catch (error) {
-        recorder.failures.report('xhr.send', error)
-      }
+    if (state && this.readyState === 1 && !state.record) {
+      guard(
+        failures,
+        'xhr.send',
+        () => {
+          state.failure = undefined
+          const record = (state.record = recorder.begin(state.method, state.url, body))
+          if (!record) return
+          if (record.requestId && !state.headerSet) setRequestHeader.call(this, header, record.requestId)
+          for (const type of ENDINGS) this.addEventListener(type, onEnding)
+        },
+        undefined,
+      )
     }
     try {
       // eslint-disable-next-line prefer-rest-params
@@ -82,9 +81,9 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
     } catch (error) {
       // A synchronous request that fails throws instead of firing loadend.
       const record = state?.record
-      if (state && record) {
+      if (record) {
         state.record = undefined
-        record.fail(errorNameOf(error))
+        record.fail((error as Error | undefined)?.name ?? 'NetworkError')
       }
       throw error
     }
@@ -95,10 +94,4 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
     proto.send = send
     proto.setRequestHeader = setRequestHeader
   }
-}
-
-function errorNameOf(error: unknown): string {
-  return error && typeof error === 'object' && typeof (error as { name?: unknown }).name === 'string'
-    ? (error as { name: string }).name
-    : 'NetworkError'
 }

@@ -3,19 +3,12 @@ import { createBrowserClient, type BrowserClient, type BrowserStats, type Browse
 import { resolveOptions, type BrowserOptions } from './options.js'
 import { patchFetch } from './patch-fetch.js'
 import { patchXhr } from './patch-xhr.js'
+import { zeroes } from './sender.js'
 
 // One SDK per page: patches are global, so a second init() replaces the first.
 let active: { client: BrowserClient; unpatch: () => void } | undefined
 
-const EMPTY_STATS: BrowserStats = {
-  sent: 0,
-  dropped: 0,
-  retried: 0,
-  queued: 0,
-  droppedByReason: { queue_overflow: 0, too_large: 0, rejected: 0, retries_exhausted: 0, shutdown: 0, serialize_error: 0, queue_error: 0 },
-  failures: 0,
-  inFlight: 0,
-}
+const warn = (message: string, error?: unknown): void => console.warn(`[echotrail] ${message}`, error ?? '')
 
 /**
  * Starts recording this page's fetch and XMLHttpRequest calls. Never throws: invalid
@@ -25,21 +18,22 @@ const EMPTY_STATS: BrowserStats = {
 export function init(options: BrowserOptions): boolean {
   try {
     const resolved = resolveOptions(options)
-    if (typeof resolved === 'string') {
-      ;(options?.onError ?? warn)(`ET_CONFIG_INVALID: ${resolved}; Echotrail stays disabled`, undefined)
+    const problem =
+      typeof resolved === 'string'
+        ? `ET_CONFIG_INVALID: ${resolved}; Echotrail stays disabled`
+        : typeof fetch !== 'function' || typeof indexedDB === 'undefined'
+          ? 'Echotrail needs fetch and IndexedDB; it stays disabled'
+          : undefined
+    if (problem) {
+      ;(options?.onError ?? warn)(problem, undefined)
       return false
     }
-    if (typeof fetch !== 'function' || typeof indexedDB === 'undefined') {
-      ;(resolved.onError ?? warn)('Echotrail needs fetch and IndexedDB; it stays disabled', undefined)
-      return false
-    }
+    const { captureFetch, captureXhr, requestIdHeader } = resolved as Exclude<typeof resolved, string>
     if (active) void shutdown(0)
     const originalFetch = fetch
-    const client = createBrowserClient(resolved, originalFetch)
-    const undo: (() => void)[] = []
-    if (resolved.captureFetch) undo.push(patchFetch(client, originalFetch, resolved.requestIdHeader))
-    if (resolved.captureXhr) undo.push(patchXhr(client, resolved.requestIdHeader))
-    active = { client, unpatch: () => undo.forEach((u) => u()) }
+    const client = createBrowserClient(resolved as Exclude<typeof resolved, string>, originalFetch)
+    const undo = [captureFetch && patchFetch(client, originalFetch, requestIdHeader), captureXhr && patchXhr(client, requestIdHeader)]
+    active = { client, unpatch: () => undo.forEach((restore) => restore && restore()) }
     return true
   } catch (error) {
     warn('init failed; Echotrail stays disabled', error)
@@ -73,7 +67,7 @@ export function flush(timeoutMs?: number): Promise<boolean> {
 
 /** Sent, dropped, retried and queued event counts, SDK failures and requests in flight. */
 export function stats(): BrowserStats {
-  return active ? active.client.stats() : EMPTY_STATS
+  return active ? active.client.stats() : { sent: 0, dropped: 0, retried: 0, queued: 0, droppedByReason: zeroes(), failures: 0, inFlight: 0 }
 }
 
 /** Restores fetch and XMLHttpRequest and sends what it can; `init()` may be called again. */
@@ -83,8 +77,4 @@ export function shutdown(timeoutMs?: number): Promise<boolean> {
   active = undefined
   unpatch()
   return client.shutdown(timeoutMs)
-}
-
-function warn(message: string, error: unknown): void {
-  console.warn(`[echotrail] ${message}`, error ?? '')
 }

@@ -57,7 +57,7 @@ const FLUSH_TIMEOUT_MS = 5_000
 // `{"events":[` and `]}`.
 const ENVELOPE_BYTES = 13
 
-const zeroes = (): Record<DropReason, number> => Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>
+export const zeroes = (): Record<DropReason, number> => Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>
 const noop = (): void => {}
 
 /**

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { batchUrl, createFetchTransport, KEEPALIVE_BUDGET_BYTES } from './transport'
+import { batchUrl, createFetchTransport, KEEPALIVE_BUDGET_BYTES, retryAfterMs } from './transport'
 
 const ENDPOINT = 'http://collector.test'
 const KEY = 'et_pk_abcdefghijklmnopqrstuvwxyz'
@@ -85,5 +85,22 @@ describe('createFetchTransport', () => {
 describe('batchUrl', () => {
   it('escapes the key and trims nothing else', () => {
     expect(batchUrl('http://h:1', 'et_pk_a+b')).toBe('http://h:1/v1/audit/batch?key=et_pk_a%2Bb')
+  })
+})
+
+describe('retryAfterMs', () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0)
+
+  it('reads delta-seconds and IMF-fixdate HTTP-dates as a wait in ms', () => {
+    expect(retryAfterMs('120', now)).toBe(120_000)
+    expect(retryAfterMs(' 0 ', now)).toBe(0)
+    expect(retryAfterMs('Thu, 01 Jan 2026 12:00:30 GMT', now)).toBe(30_000)
+  })
+
+  it('gives 0 for a date already past, and no hint for a missing or unreadable value', () => {
+    expect(retryAfterMs('Thu, 01 Jan 2026 11:00:00 GMT', now)).toBe(0)
+    expect(retryAfterMs(null, now)).toBeUndefined()
+    expect(retryAfterMs('soon', now)).toBeUndefined()
+    expect(retryAfterMs('-5', now)).toBeUndefined()
   })
 })
