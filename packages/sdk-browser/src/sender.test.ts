@@ -88,7 +88,8 @@ describe('createSender', () => {
     const { sender, transport, errors, enqueue } = setup((send) => (send.ns.length > 2 || send.ns.includes(4) ? { ok: false, status: 413 } : { ok: true, status: 202 }))
     enqueue(1, 2, 3, 4, 5)
     await vi.advanceTimersByTimeAsync(1_000)
-    expect(transport.sends.map((s) => s.ns)).toEqual([[1, 2, 3, 4, 5], [1, 2, 3], [1, 2], [3], [4, 5], [4], [5]])
+    // Batches stay halved until the queue is drained.
+    expect(transport.sends.map((s) => s.ns)).toEqual([[1, 2, 3, 4, 5], [1, 2, 3], [1, 2], [3, 4], [3], [4], [5]])
     expect(sender.stats()).toMatchObject({ sent: 4, dropped: 1, queued: 0, droppedByReason: expect.objectContaining({ too_large: 1 }) })
     expect(errors).toEqual(['ET_EVENT_TOO_LARGE'])
   })
@@ -125,7 +126,7 @@ describe('createSender', () => {
     expect(errors).toEqual(['ET_QUEUE_FULL'])
   })
 
-  it('settles an in-flight event that overflow evicted by its send, counting it once', async () => {
+  it('never lets a push evict the batch in flight: the push waits for the send', async () => {
     let release: (outcome: SendOutcome) => void = () => {}
     const { sender, enqueue } = setup((_, i) => (i === 0 ? new Promise((r) => (release = r)) : { ok: true, status: 202 }), { maxQueueEvents: 2 })
     enqueue(1, 2)

@@ -1,6 +1,5 @@
 import {
   DROP_REASONS,
-  WIRE_LIMITS,
   type DeliveryStats,
   type DropReason,
   type DropReport,
@@ -54,6 +53,8 @@ const HANDOFF_EVENTS = 500
 const BATCH_BYTES = 512 * 1_024
 const SEND_TIMEOUT_MS = 10_000
 const FLUSH_TIMEOUT_MS = 5_000
+// The collector's limit for one event (core's WIRE_LIMITS.maxEventBytes).
+const MAX_EVENT_BYTES = 65_536
 // `{"events":[` and `]}`.
 const ENVELOPE_BYTES = 13
 
@@ -62,9 +63,9 @@ const noop = (): void => {}
 
 /**
  * Creates the page's sender: the batching, bounding, retrying and counting of core's
- * batch sender, cut to what a page needs (events reach IndexedDB once per interval,
- * there is one send at a time, and no attempt limit since the bounded queue limits an
- * outage). Every event handed over ends exactly once as sent or dropped (by reason).
+ * batch sender, cut to what a page needs: events reach IndexedDB once per interval,
+ * one send at a time, and no attempt limit since the bounded queue limits an outage.
+ * Every event handed over ends exactly once as sent or dropped (by reason).
  */
 export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   const { queue } = options
@@ -81,11 +82,8 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   // In the queue as this page knows it: what it found there, plus its pushes, less what settled.
   let stored = 0
   let lastId = 0
-  let inFlight: ReadonlySet<number> | undefined
-  // In-flight events a push evicted: their send's outcome settles them.
-  const evictedInFlight = new Set<number>()
-  // Batch sizes owed after 413 splits; the last caps the next batch.
-  const caps: number[] = []
+  // Largest batch; halved by each 413, back to full once the queue is drained.
+  let cap = HANDOFF_EVENTS
   let attempt = 0
   let pumping = false
   let stopped = false
@@ -94,16 +92,17 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   const waiters = new Set<{ upTo: number; done: (delivered: boolean) => void }>()
 
   const report = (code: EchotrailErrorCode, message: string, cause?: unknown): void => {
-    if (reported.has(code)) return
+    if (!reported.has(code)) options.onError(code, message, cause)
     reported.add(code)
-    options.onError(code, message, cause)
   }
-  const drop = (reason: DropReason, count: number): void => {
+  const drop = (reason: DropReason, count: number, code?: EchotrailErrorCode, message?: string, cause?: unknown): void => {
     droppedBy[reason] += count
     unreported[reason] += count
+    if (code && count > 0) report(code, message!, cause)
   }
 
-  // Queue calls run one at a time, in order, as the EventQueue contract expects.
+  // Queue calls run one at a time, in order, as the EventQueue contract expects. A send
+  // runs inside its turn too, so no push can evict the events of a batch in flight.
   let chain: Promise<unknown> = Promise.resolve()
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const run = chain.then(work)
@@ -120,23 +119,18 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   /** Sends batches, oldest first, until the queue is empty. */
   const pump = async (): Promise<void> => {
     try {
-      for (;;) {
-        const batch = await exclusive(() => queue.peek(caps.at(-1) ?? HANDOFF_EVENTS, BATCH_BYTES - ENVELOPE_BYTES - HANDOFF_EVENTS))
-        for (const waiter of waiters) if (!batch[0] || batch[0].id > waiter.upTo) waiter.done(true)
-        if (!batch[0] || stopped) break
-        inFlight = new Set(batch.map((event) => event.id))
-        const outcome = await send(batch)
-        const delayMs = await exclusive(() => settle(batch, outcome))
-        if (delayMs !== undefined) {
+      for (let delayMs: number | undefined = 0; delayMs !== undefined && !stopped; ) {
+        if (delayMs) {
           await new Promise<void>((resolve) => {
             wake = resolve
             setTimeout(resolve, delayMs)
           })
         }
+        delayMs = await exclusive(sendNext)
       }
     } catch (error) {
       // IndexedDB failed: stop until the next hand-off rather than spin on it.
-      report('ET_QUEUE_FAILED', 'IndexedDB failed; delivery paused', error)
+      report('ET_QUEUE_FAILED', 'IndexedDB failed', error)
       for (const waiter of waiters) waiter.done(false)
     } finally {
       pumping = false
@@ -145,83 +139,48 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
     }
   }
 
-  const send = async (batch: readonly QueuedEvent[]): Promise<SendOutcome> => {
+  /** Sends the oldest batch and settles it; returns the wait before the next, undefined when none is due. */
+  const sendNext = async (): Promise<number | undefined> => {
+    const batch = await queue.peek(cap, BATCH_BYTES - ENVELOPE_BYTES - HANDOFF_EVENTS)
+    for (const waiter of waiters) if (!batch[0] || batch[0].id > waiter.upTo) waiter.done(true)
+    if (!batch[cap - 1]) cap = HANDOFF_EVENTS
+    if (!batch[0] || stopped) return undefined
     const controller = new AbortController()
     abortSend = () => controller.abort()
     // A hung connection must not stall delivery: abort it, and retry.
     const timer = setTimeout(abortSend, SEND_TIMEOUT_MS)
+    let outcome: SendOutcome
     try {
-      return await options.transport.send(
-        { body: `{"events":[${batch.map((event) => event.json).join(',')}]}`, events: batch.length, bytes: batch.reduce((sum, event) => sum + event.bytes + 1, ENVELOPE_BYTES - 1) },
-        controller.signal,
-      )
+      const body = `{"events":[${batch.map((event) => event.json).join(',')}]}`
+      outcome = await options.transport.send({ body, events: batch.length, bytes: batch.reduce((sum, event) => sum + event.bytes + 1, ENVELOPE_BYTES - 1) }, controller.signal)
     } catch (error) {
-      return { ok: false, error }
-    } finally {
-      clearTimeout(timer)
+      outcome = { ok: false, error }
     }
-  }
-
-  /** Counts a send's outcome; returns the backoff before the next send, if any. */
-  const settle = async (batch: readonly QueuedEvent[], outcome: SendOutcome): Promise<number | undefined> => {
-    const gone = batch.filter((event) => evictedInFlight.has(event.id)).length
-    evictedInFlight.clear()
-    inFlight = undefined
+    clearTimeout(timer)
     const verdict = classify(outcome)
-    if (stopped || verdict === 'retry' || (verdict === 'split' && batch[1])) {
-      // The batch goes round again, without what overflow evicted meanwhile.
-      drop('queue_overflow', gone)
-      if (stopped) return undefined
-      if (verdict === 'retry') {
-        retried += batch.length - gone
-        return retryDelayMs(attempt++, outcome.ok ? 0 : outcome.retryAfterMs)
-      }
-      const half = Math.ceil(batch.length / 2)
-      caps.pop()
-      caps.push(batch.length - half, half)
-      return undefined
+    // Shutdown aborted the send: the batch stays queued for a later page.
+    if (stopped) return undefined
+    if (verdict === 'retry') {
+      retried += batch.length
+      return retryDelayMs(attempt++, outcome.ok ? 0 : outcome.retryAfterMs)
     }
     attempt = 0
-    caps.pop()
-    stored -= batch.length - gone
+    if (verdict === 'split' && batch[1]) {
+      cap = Math.ceil(batch.length / 2)
+      return 0
+    }
+    stored -= batch.length
     if (verdict === 'delivered') {
       // Events the collector refused as invalid are dropped, never retried.
       const refused = new Set(outcome.ok ? outcome.rejected : [])
-      const kept = batch.filter((_, at) => !refused.has(at))
-      sent += kept.length
-      drop('rejected', batch.length - kept.length)
-      if (kept.length < batch.length) report('ET_SEND_REJECTED', `the collector refused ${batch.length - kept.length} invalid event(s)`)
+      const kept = batch.filter((_, at) => !refused.has(at)).length
+      sent += kept
+      drop('rejected', batch.length - kept, 'ET_SEND_REJECTED', 'the collector refused invalid events')
       options.onDelivered(batch)
-    } else {
-      drop(verdict === 'split' ? 'too_large' : 'rejected', batch.length)
-      report(verdict === 'split' ? 'ET_EVENT_TOO_LARGE' : 'ET_SEND_REJECTED', `the collector refused a batch (${outcome.status})`)
-    }
+    } else if (verdict === 'split') drop('too_large', 1, 'ET_EVENT_TOO_LARGE', 'the collector refused an event as too large (413)')
+    else drop('rejected', batch.length, 'ET_SEND_REJECTED', `the collector refused a batch (${outcome.status})`)
     await queue.remove(batch.map((event) => event.id))
-    return undefined
-  }
-
-  const push = async (events: NewQueuedEvent[]): Promise<boolean> => {
-    try {
-      const { ids, evicted } = await queue.push(events, { maxEvents: options.maxQueueEvents, maxBytes: options.maxQueueBytes })
-      lastId = ids.at(-1) ?? lastId
-      stored += ids.length - evicted.length
-      let overflow = 0
-      for (const { id } of evicted) {
-        if (inFlight?.has(id)) evictedInFlight.add(id)
-        else overflow++
-      }
-      if (overflow > 0) {
-        drop('queue_overflow', overflow)
-        report('ET_QUEUE_FULL', 'queue full: dropping the oldest events')
-      }
-      return true
-    } catch (error) {
-      drop('queue_error', events.length)
-      report('ET_QUEUE_FAILED', 'IndexedDB refused events', error)
-      return false
-    } finally {
-      pushing -= events.length
-    }
+    return 0
   }
 
   const handOff = (): void => {
@@ -232,20 +191,27 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
       try {
         const json = options.serialize(event)
         const bytes = encoder.encode(json).length
-        if (bytes <= WIRE_LIMITS.maxEventBytes) events.push({ json, bytes })
-        else {
-          drop('too_large', 1)
-          report('ET_EVENT_TOO_LARGE', `an event of ${bytes} bytes exceeds 64 KiB`)
-        }
+        if (bytes <= MAX_EVENT_BYTES) events.push({ json, bytes })
+        else drop('too_large', 1, 'ET_EVENT_TOO_LARGE', `an event of ${bytes} bytes exceeds 64 KiB`)
       } catch (error) {
-        drop('serialize_error', 1)
-        report('ET_EVENT_UNSERIALIZABLE', 'an event could not be serialised', error)
+        drop('serialize_error', 1, 'ET_EVENT_UNSERIALIZABLE', 'an event could not be serialised', error)
       }
     }
     held = []
     if (!events[0]) return
     pushing += events.length
-    void exclusive(() => push(events)).then((pushed) => pushed && kick())
+    void exclusive(async () => {
+      try {
+        const { ids, evicted } = await queue.push(events, { maxEvents: options.maxQueueEvents, maxBytes: options.maxQueueBytes })
+        lastId = ids.at(-1) ?? lastId
+        stored += ids.length - evicted.length
+        drop('queue_overflow', evicted.length, 'ET_QUEUE_FULL', 'queue full: dropping the oldest events')
+        kick()
+      } catch (error) {
+        drop('queue_error', events.length, 'ET_QUEUE_FAILED', 'IndexedDB failed', error)
+      }
+      pushing -= events.length
+    })
   }
 
   const flush = (timeoutMs = FLUSH_TIMEOUT_MS): Promise<boolean> => {
@@ -270,13 +236,10 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   }
 
   // Events an earlier page left in the queue count as queued here, and go out now.
-  void exclusive(() => queue.size()).then(
-    (size) => {
-      stored += size.events
-      if (size.events > 0) kick()
-    },
-    (error: unknown) => report('ET_QUEUE_FAILED', 'IndexedDB unavailable', error),
-  )
+  void exclusive(async () => {
+    stored += (await queue.size()).events
+    kick()
+  }).catch((error: unknown) => report('ET_QUEUE_FAILED', 'IndexedDB failed', error))
 
   return {
     enqueue(event) {
