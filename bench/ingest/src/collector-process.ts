@@ -119,6 +119,7 @@ export async function spawnCollector(options: SpawnOptions): Promise<CollectorPr
     }
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       stdout += d
+      if (process.env.BENCH_VERBOSE) process.stdout.write(`[collector] ${d}`)
       check()
     })
     void exited.then((code) => {

@@ -50,7 +50,7 @@ try {
     storage,
     cpu: pinned ? '1' : undefined,
     expectKey: true,
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...(process.env.BENCH_COLLECTOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   })
   cleanup.add(() => collector.stop())
   const evs = generateEvents(events, 7)

@@ -167,6 +167,11 @@ describe('auditEventSchema: limits', () => {
     expect(issuePaths(event)).toContain('metadata.parameters')
   })
 
+  it('refuses metadata.parameters present but undefined, as any other known field', () => {
+    const event = { action: 'x', metadata: { parameters: undefined } }
+    expect(issuePaths(event)).toContain('metadata.parameters')
+  })
+
   it('names a non-JSON value inside metadata by its key', () => {
     const event = { action: 'x', metadata: { when: new Date(0) } }
     expect(issuePaths(event)).toContain('metadata.when')
