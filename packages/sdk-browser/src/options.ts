@@ -33,7 +33,7 @@ export interface BrowserOptions {
   maxQueueEvents?: number
   /** Most bytes kept in the IndexedDB queue. @default 1048576 (1 MiB) */
   maxQueueBytes?: number
-  /** IndexedDB database name prefix (two databases: queue and in-flight). @default 'echotrail' */
+  /** Prefix of the IndexedDB database that holds the queue (`<storageName>-queue`). @default 'echotrail' */
   storageName?: string
   /** Receives the first failure of each kind. @default console.warn with an `[echotrail]` prefix */
   onError?: (message: string, error: unknown) => void
