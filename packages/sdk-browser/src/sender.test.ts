@@ -214,4 +214,16 @@ describe('createSender', () => {
     expect(transport.sends).toHaveLength(1)
     expect((await queue.size()).events).toBe(1)
   })
+
+  it('never counts a negative queue when it sends what another tab queued', async () => {
+    const queue = createMemoryQueue()
+    const stuck = setup(() => new Promise(() => {}), { queue })
+    const tab = setup(undefined, { queue })
+    stuck.enqueue(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    tab.enqueue(2)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(tab.transport.sends.map((s) => s.ns)).toEqual([[1, 2]])
+    expect(tab.sender.stats()).toMatchObject({ sent: 2, queued: 0 })
+  })
 })

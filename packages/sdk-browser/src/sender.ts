@@ -169,7 +169,8 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
       cap = Math.ceil(batch.length / 2)
       return 0
     }
-    stored -= batch.length
+    // Another tab of the origin may have queued some of these: never below none.
+    stored = Math.max(0, stored - batch.length)
     if (verdict === 'delivered') {
       // Events the collector refused as invalid are dropped, never retried.
       const refused = new Set(outcome.ok ? outcome.rejected : [])
