@@ -25,7 +25,7 @@ const MAX_PATH_SEGMENTS = 32
 // a deep walk stays linear. A cycle is found at the same place either way.
 const SCANNED_DEPTH = 16
 
-const utf8 = new TextEncoder()
+const utf8 = /* @__PURE__ */ new TextEncoder()
 
 /** One array or object being written; an explicit stack instead of recursion. */
 interface Frame {
@@ -176,7 +176,7 @@ function isOnPath(item: object, stack: readonly Frame[], deepOnPath: ReadonlySet
 
 // `"name":` for a member name. Names repeat across events of one app, so the checked,
 // quoted form is kept; the bounds stop invented names from growing the cache forever.
-const quotedKeys = new Map<string, string>()
+const quotedKeys = /* @__PURE__ */ new Map<string, string>()
 const MAX_CACHED_KEYS = 4_096
 const MAX_CACHED_KEY_CHARS = 64
 

@@ -1,6 +1,6 @@
 import { EchotrailError } from '../errors'
 
-const HEX_DIGITS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const HEX_DIGITS: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /** Lowercase hex of `bytes`, two digits per byte: the form the collector stores hashes in. */
 export function toHex(bytes: Uint8Array): string {
