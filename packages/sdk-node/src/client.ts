@@ -1,5 +1,7 @@
 import type { ActionEvent, AuditEvent, DeliveryStats, DropReport, FailureLog, JsonObject } from '@echotrail/core'
 import { createBatchSender, createFailureLog, createMasker, createRetryPolicy, uuidv7 } from '@echotrail/core'
+import { createEventJsonWriter } from './capture/event-json'
+import { attachInternals, SerializedEvent } from './client-internals'
 import type { NodeClientOptions, ResolvedNodeOptions } from './options'
 import { resolveOptions } from './options'
 import type { UndiciTransport } from './transport/undici-transport'
@@ -69,11 +71,12 @@ function createEnabledClient(o: ResolvedNodeOptions, failures: FailureLog): Node
   })
   const masker = createMasker({ extraKeys: o.maskKeys, extraPatterns: o.maskPatterns })
   const reporter = createDropReporter(transport, o.reportDrops, failures)
-  const sender = createBatchSender<AuditEvent>({
+  const sender = createBatchSender<AuditEvent | SerializedEvent>({
     ...o.delivery,
     retryPolicy: createRetryPolicy(o.retry),
-    // Masking happens here, once per event, before it is queued: secrets never leave the process.
-    serialize: (event) => masker.maskToJson(event),
+    // Masking happens before an event is queued, once: here, or for request events in the
+    // adapter that wrote them (see capture/event-json.ts). Secrets never leave the process.
+    serialize: (event) => (event instanceof SerializedEvent ? event.json : masker.maskToJson(event)),
     transport: {
       async send(batch, signal) {
         const outcome = await transport.send(batch, signal)
@@ -101,7 +104,7 @@ function createEnabledClient(o: ResolvedNodeOptions, failures: FailureLog): Node
       failures.report('client.capture', error)
     }
   }
-  return {
+  const client: NodeClient = {
     enabled: true,
     service: o.service,
     environment: o.environment,
@@ -136,6 +139,11 @@ function createEnabledClient(o: ResolvedNodeOptions, failures: FailureLog): Node
       return { ...sender.stats(), failures: counts.total, failuresBySite: counts.bySite }
     },
   }
+  attachInternals(client, {
+    writer: createEventJsonWriter(masker, o.maskPatterns.length > 0),
+    enqueueJson: (json) => sender.enqueue(new SerializedEvent(json)),
+  })
+  return client
 }
 
 /**

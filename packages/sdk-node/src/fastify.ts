@@ -38,9 +38,12 @@ export const echotrailFastify: FastifyPluginCallback<FastifyOptions> = (app: Fas
   const capture = createRequestCapture<FastifyRequest>(options)
   const failures = capture.client.failures
   app.decorate('echotrail', capture.client)
+  // Declared up front, so every request object has the same shape instead of gaining a
+  // property mid-flight (which makes the code that reads requests polymorphic).
+  if (!app.hasRequestDecorator('echotrail')) app.decorateRequest('echotrail', undefined)
   app.addHook('onRequest', (request, reply, next) => {
     try {
-      recordNodeRequest(capture, request, request.raw, reply.raw, FASTIFY_HOOKS)
+      recordNodeRequest(capture, request, request.raw, reply.raw, FASTIFY_HOOKS, reply)
     } catch (error) {
       failures.report('fastify.begin', error)
     }

@@ -14,6 +14,14 @@ export interface NodeRequestHooks<Req> {
   parsedBody?(req: Req): unknown
 }
 
+/**
+ * Response headers a framework keeps itself and writes in one `writeHead` (Fastify's reply).
+ * Setting ours there too spares Node the slow path of merging headers set on `res` earlier.
+ */
+export interface FrameworkHeaders {
+  header(name: string, value: string): unknown
+}
+
 /** What an app can do with the request being recorded (`req.echotrail`). */
 export interface EchotrailRequestContext {
   /** The request id: read from the request header, or generated. */
@@ -31,6 +39,7 @@ export interface EchotrailRequestContext {
  * their capture is on, and queues the event when the response closes. Taps observe
  * chunks as they pass and never change how they flow, so back-pressure and streaming
  * stay the app's. Call inside a guard; the returned record is also `hostReq.echotrail`.
+ * `reply`, when given, receives the echoed request id instead of `res`.
  */
 export function recordNodeRequest<Req extends object>(
   capture: RequestCapture<Req>,
@@ -38,13 +47,17 @@ export function recordNodeRequest<Req extends object>(
   req: IncomingMessage,
   res: ServerResponse,
   hooks: NodeRequestHooks<Req>,
+  reply?: FrameworkHeaders,
 ): RequestRecord<Req> | undefined {
   const o = capture.options
   const ip = (o.trustProxy ? forwardedFor(req) : undefined) ?? req.socket?.remoteAddress
   const record = capture.begin(hostReq, req.method, req.url ?? '/', req.headers, ip)
   if (record === undefined) return undefined
   ;(hostReq as { echotrail?: EchotrailRequestContext }).echotrail = record
-  if (o.echoRequestId && !res.headersSent) res.setHeader(o.requestIdHeader, record.requestId)
+  if (o.echoRequestId) {
+    if (reply !== undefined) reply.header(o.requestIdHeader, record.requestId)
+    else if (!res.headersSent) res.setHeader(o.requestIdHeader, record.requestId)
+  }
   let requestTap: BodyTap | undefined
   let requestKind: BodyKind | undefined
   if (o.captureRequestBody) {
@@ -55,7 +68,8 @@ export function recordNodeRequest<Req extends object>(
     }
   }
   const responseTap = o.captureResponseBody ? tapWrites(res, o.maxBodyBytes) : undefined
-  res.once('close', () => {
+  // `on`, not `once`: 'close' comes once anyway, and `once` wraps every listener in a bound copy.
+  res.on('close', () => {
     try {
       if (hooks.route !== undefined) {
         const found = hooks.route(hostReq)

@@ -3,8 +3,10 @@ import { createClient } from '../client'
 import type { NodeClientOptions } from '../options'
 import type { CaptureOptions, ResolvedCaptureOptions } from './capture-options'
 import { resolveCaptureOptions } from './capture-options'
-import type { HeaderSource } from './request-record'
-import { RequestRecord, wireMethod } from './request-record'
+import { internalsOf } from '../client-internals'
+import { createRequestEventJsonWriter } from './request-event-json'
+import type { HeaderSource, RecordSink } from './request-record'
+import { parseQuery, RequestRecord, wireMethod } from './request-record'
 
 /**
  * Options of every adapter: the capture options, plus either an existing `client`
@@ -27,6 +29,13 @@ export function createRequestCapture<Req>(adapterOptions: AdapterOptions<Req>): 
   for (const problem of problems) client.failures.report('capture.config', new Error(problem))
   const { ignoredPaths, ignoredPatterns, ignore, sampleRate } = resolved
   const enabled = client.enabled
+  const internals = internalsOf(client)
+  const sink: RecordSink<Req> = {
+    client,
+    options: resolved,
+    writeEvent: createRequestEventJsonWriter(internals.writer, client.service, client.environment, parseQuery),
+    enqueueJson: internals.enqueueJson,
+  }
   return {
     client,
     options: resolved,
@@ -46,7 +55,7 @@ export function createRequestCapture<Req>(adapterOptions: AdapterOptions<Req>): 
         }
       }
       if (sampleRate < 1 && Math.random() >= sampleRate) return undefined
-      return new RequestRecord(client, resolved, req, method, url, headers, ip)
+      return new RequestRecord(sink, req, method, url, headers, ip)
     },
   }
 }

@@ -1,8 +1,10 @@
-import type { AuditEvent, HttpMethod, JsonObject, JsonValue } from '@echotrail/core'
-import { HTTP_METHODS, uuidv7, WIRE_LIMITS } from '@echotrail/core'
+import type { HttpMethod, JsonObject, JsonValue } from '@echotrail/core'
+import { HTTP_METHODS, uuidv7 } from '@echotrail/core'
 import { performance } from 'node:perf_hooks'
 import type { NodeClient } from '../client'
 import type { ResolvedCaptureOptions, UserFields } from './capture-options'
+import type { RequestEventJsonWriter } from './request-event-json'
+import { recordedPath } from './request-event-json'
 
 /** Request headers as node:http (a plain object) or fetch (`Headers`) hold them. */
 export type HeaderSource = Readonly<Record<string, string | string[] | undefined>> | { get(name: string): string | null }
@@ -16,11 +18,25 @@ export function headerOf(headers: HeaderSource, name: string): string | undefine
 
 const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS)
 
+/** What a record needs from its adapter: the client, compiled options, and how events are written and queued. */
+export interface RecordSink<Req> {
+  readonly client: NodeClient
+  readonly options: ResolvedCaptureOptions<Req>
+  readonly writeEvent: RequestEventJsonWriter
+  /** Queues an event `writeEvent` wrote. */
+  enqueueJson(json: string): boolean
+}
+
 /** The per-request state of one recorded request: what adapters learn, then `end()`. */
 export class RequestRecord<Req> {
   readonly requestId: string
   readonly timestamp = Date.now()
   readonly #startMs = performance.now()
+  // Made at the start, so that a request without a request id is echoed the id of its event.
+  readonly #eventId = uuidv7()
+  readonly #sink: RecordSink<Req>
+  readonly client: NodeClient
+  readonly options: ResolvedCaptureOptions<Req>
   route: string | undefined = undefined
   pathParams: JsonObject | undefined = undefined
   requestBody: JsonValue | undefined = undefined
@@ -32,15 +48,17 @@ export class RequestRecord<Req> {
   #endedWith: number | undefined = undefined
 
   constructor(
-    readonly client: NodeClient,
-    readonly options: ResolvedCaptureOptions<Req>,
+    sink: RecordSink<Req>,
     readonly req: Req,
     readonly method: HttpMethod,
     readonly url: string,
     readonly headers: HeaderSource,
     readonly ip: string | undefined,
   ) {
-    this.requestId = headerOf(headers, options.requestIdHeader) ?? uuidv7()
+    this.#sink = sink
+    this.client = sink.client
+    this.options = sink.options
+    this.requestId = headerOf(headers, sink.options.requestIdHeader) ?? this.#eventId
   }
 
   /** Sets user fields for this request; they win over what `identify` returns. */
@@ -71,7 +89,7 @@ export class RequestRecord<Req> {
     if (this.#holds === 0 && this.#endedWith !== undefined) this.end(this.#endedWith)
   }
 
-  /** Builds the event and queues it; later calls do nothing. */
+  /** Writes the event, masked, and queues it; later calls do nothing. */
   end(statusCode: number): void {
     if (this.#done) return
     if (this.#holds > 0) {
@@ -79,44 +97,38 @@ export class RequestRecord<Req> {
       return
     }
     this.#done = true
-    const client = this.client
-    const queryAt = this.url.indexOf('?')
-    const path = queryAt === -1 ? this.url : this.url.slice(0, queryAt)
-    const event: AuditEvent = {
-      event_id: uuidv7(),
-      // RFC 3339, not epoch ms: a 13-digit number that passes the Luhn check is masked
-      // as a card number by core's masker (about one timestamp in ten).
-      timestamp: new Date(this.timestamp).toISOString(),
-      method: this.method,
-      path: path.length > WIRE_LIMITS.maxPathLength ? path.slice(0, WIRE_LIMITS.maxPathLength) : path,
-      status_code: statusCode >= 100 && statusCode <= 599 ? statusCode : 500,
-      response_time: Math.round((performance.now() - this.#startMs) * 1_000) / 1_000,
-      service_name: client.service,
-      environment: client.environment,
-      request_id: this.requestId,
-      source: 'backend',
-    }
-    if (this.route !== undefined) event.route = this.route
-    if (this.ip !== undefined) event.ip = this.ip
-    const userAgent = headerOf(this.headers, 'user-agent')
-    if (userAgent !== undefined) event.user_agent = userAgent
-    if (queryAt !== -1 && queryAt < this.url.length - 1) event.query_params = parseQuery(this.url.slice(queryAt + 1))
-    if (this.pathParams !== undefined) event.path_params = this.pathParams
-    const user = this.#resolveUser()
-    if (user !== undefined) applyUser(event, user)
-    if (this.errorMessage !== undefined) event.error_message = this.errorMessage
-    if (this.requestBody !== undefined) event.request_body = this.requestBody
-    if (this.responseBody !== undefined) event.response_body = this.responseBody
+    const url = this.url
+    const queryAt = url.indexOf('?')
     const names = this.options.captureHeaders
+    let requestHeaders: JsonObject | undefined
     if (names.length > 0) {
-      const captured: JsonObject = {}
+      requestHeaders = {}
       for (const name of names) {
         const value = headerOf(this.headers, name)
-        if (value !== undefined) captured[name] = value
+        if (value !== undefined) requestHeaders[name] = value
       }
-      event.metadata = { request_headers: captured }
     }
-    client.enqueue(event)
+    const json = this.#sink.writeEvent({
+      eventId: this.#eventId,
+      requestIdGenerated: this.requestId === this.#eventId,
+      requestId: this.requestId,
+      timestamp: this.timestamp,
+      method: this.method,
+      path: recordedPath(queryAt === -1 ? url : url.slice(0, queryAt)),
+      query: queryAt !== -1 && queryAt < url.length - 1 ? url.slice(queryAt + 1) : undefined,
+      statusCode: statusCode >= 100 && statusCode <= 599 ? statusCode : 500,
+      responseTimeMs: Math.round((performance.now() - this.#startMs) * 1_000) / 1_000,
+      route: this.route,
+      ip: this.ip,
+      userAgent: headerOf(this.headers, 'user-agent'),
+      pathParams: this.pathParams,
+      user: this.#resolveUser(),
+      errorMessage: this.errorMessage,
+      requestBody: this.requestBody,
+      responseBody: this.responseBody,
+      requestHeaders,
+    })
+    this.#sink.enqueueJson(json)
   }
 
   #resolveUser(): UserFields | undefined {
@@ -131,16 +143,6 @@ export class RequestRecord<Req> {
     if (found === undefined || found === null) return this.#user
     return this.#user === undefined ? found : { ...found, ...this.#user }
   }
-}
-
-function applyUser(event: AuditEvent, user: UserFields): void {
-  if (typeof user.identifier === 'string') event.identifier = user.identifier.slice(0, WIRE_LIMITS.maxIdentifierLength)
-  else if (typeof user.identifier === 'number') event.identifier = String(user.identifier)
-  if (typeof user.user_email === 'string') event.user_email = user.user_email
-  if (typeof user.user_name === 'string') event.user_name = user.user_name
-  if (Array.isArray(user.user_roles)) event.user_roles = user.user_roles.map(String)
-  if (typeof user.user_type === 'string') event.user_type = user.user_type
-  if (typeof user.tenant_id === 'string') event.tenant_id = user.tenant_id
 }
 
 /** Query parameters as an object; a repeated name becomes an array. */
