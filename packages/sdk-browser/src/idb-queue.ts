@@ -18,6 +18,9 @@ interface Stored {
   b: number
 }
 
+// remove() reads events back for sizes it does not know; past this many, forget them.
+const MAX_KNOWN = 20_000
+
 // getAll's count is an unsigned long.
 const MAX_COUNT = 2 ** 32 - 1
 
@@ -48,6 +51,8 @@ function withMeta<T>(use: UseStore, work: (store: IDBObjectStore, meta: Meta, do
  */
 export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQueue {
   const use = createStore(databaseName, 'events')
+  // Sizes of the events this page pushed or peeked, by id, so remove() need not read them.
+  const known = new Map<number, number>()
   return {
     push(events: readonly NewQueuedEvent[], limits): Promise<PushResult> {
       return withMeta<PushResult>(use, (store, meta, done) => {
@@ -55,6 +60,7 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
         for (const { json, bytes } of events) {
           const id = meta.n++
           store.put({ j: json, b: bytes } satisfies Stored, id)
+          known.set(id, bytes)
           ids.push(id)
           meta.e += 1
           meta.b += bytes
@@ -67,6 +73,7 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
           if (at && (meta.e > limits.maxEvents || meta.b > limits.maxBytes)) {
             const bytes = (at.value as Stored).b
             evicted.push({ id: at.key as number, bytes })
+            known.delete(at.key as number)
             meta.e -= 1
             meta.b -= bytes
             at.delete()
@@ -78,6 +85,8 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
 
     peek(maxEvents: number, maxBytes: number): Promise<QueuedEvent[]> {
       if (maxEvents < 1) return Promise.resolve([])
+      // Another tab may remove what this page peeked: keep the cache bounded.
+      if (known.size > MAX_KNOWN) known.clear()
       // Two bulk reads instead of a cursor step per event.
       const count = maxEvents < MAX_COUNT ? maxEvents : undefined
       return use('readonly', (store) =>
@@ -89,6 +98,7 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
           const value = values[i] as Stored
           if (batch.length > 0 && bytes + value.b > maxBytes) break
           const id = keys[i] as number
+          known.set(id, value.b)
           batch.push({ id, json: value.j, bytes: value.b })
           bytes += value.b
         }
@@ -102,19 +112,23 @@ export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQue
       if (unique.size === 0) return Promise.resolve()
       const range = IDBKeyRange.bound(Math.min(...unique), Math.max(...unique))
       return withMeta<void>(use, (store, meta, done) => {
-        // A sent batch is a run of the oldest events: one read of the run and one range
-        // delete, instead of a request per event (each costs the page a callback).
+        // A sent batch is a run of the oldest events, just peeked: its sizes are known,
+        // so one read of the run's keys (which of them another tab has not evicted) and
+        // one range delete do, instead of reading every event back.
+        const cached = [...unique].every((id) => known.has(id))
         const keys = store.getAllKeys(range)
-        const values = store.getAll(range)
+        const values = cached ? keys : store.getAll(range)
         values.onsuccess = () => {
           let whole = true
           keys.result.forEach((key, at) => {
-            if (!unique.has(key as number)) whole = false
+            const id = key as number
+            if (!unique.has(id)) whole = false
             else {
               meta.e -= 1
-              meta.b -= (values.result[at] as Stored).b
+              meta.b -= cached ? known.get(id)! : (values.result[at] as Stored).b
             }
           })
+          for (const id of unique) known.delete(id)
           if (whole) store.delete(range)
           else for (const id of unique) store.delete(id)
           done()
