@@ -71,6 +71,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
   const sessionId = readSessionId()
   const leftoversKey = LEFTOVERS + pageId
   const unsent = createUnsentEvents(url, fetchImpl, options.maxQueueEvents)
+  const userAgent = navigator.userAgent
   let user: AuditEventFields = {}
   let closed = false
 
@@ -100,7 +101,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
     service_name: options.service,
     environment: options.environment,
     session_id: sessionId,
-    user_agent: navigator.userAgent,
+    user_agent: userAgent,
     ...user,
   })
 
