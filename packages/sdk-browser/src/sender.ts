@@ -43,6 +43,7 @@ export interface Sender<E> {
   shutdown(timeoutMs?: number): Promise<boolean>
   /** Ends a backoff wait: the network is back. */
   retryNow(): void
+  /** Sent, dropped (by reason), retried and queued counts of this page. */
   stats(): DeliveryStats
   /** Drops since the previous call, for `POST /v1/audit/client-report`. */
   takeDropReport(): DropReport
@@ -58,6 +59,7 @@ const MAX_EVENT_BYTES = 65_536
 // `{"events":[` and `]}`.
 const ENVELOPE_BYTES = 13
 
+/** A count of zero for every drop reason. */
 export const zeroes = (): Record<DropReason, number> => Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>
 const noop = (): void => {}
 
