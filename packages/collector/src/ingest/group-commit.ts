@@ -106,11 +106,19 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     while (inFlight < maxConcurrent && queue.length > 0) {
       const group = takeGroup()
       inFlight++
-      void commitGroup(options, heads, group).finally(() => {
+      let released = false
+      // Called once the database has answered, before this group's requests are: the
+      // next commit goes out first, so the database works on it while they are answered
+      // (under one-event requests, answering a commit's senders takes longer than the
+      // database takes to commit; see `settle` in commitGroup).
+      const release = (): void => {
+        if (released) return
+        released = true
         inFlight--
-        if (queue.length > 0) schedule()
+        if (queue.length > 0) pump()
         else if (inFlight === 0) idleWaiters.splice(0).forEach((resolve) => resolve())
-      })
+      }
+      void commitGroup(options, heads, group, release).finally(release)
     }
   }
 
@@ -138,7 +146,12 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   }
 }
 
-async function commitGroup(options: GroupCommitOptions, heads: Map<string, KnownHead>, group: Submission[]): Promise<void> {
+async function commitGroup(
+  options: GroupCommitOptions,
+  heads: Map<string, KnownHead>,
+  group: Submission[],
+  beforeAnswering: () => void = () => undefined,
+): Promise<void> {
   const started = performance.now()
   const byProject = new Map<string, Submission[]>()
   for (const s of group) {
@@ -146,8 +159,18 @@ async function commitGroup(options: GroupCommitOptions, heads: Map<string, Known
     if (list) list.push(s)
     else byProject.set(s.projectId, [s])
   }
+  // The last project's requests are answered a turn later, after `beforeAnswering` has
+  // started the next commit: answering runs the requests' own continuations, which
+  // would otherwise all go before the next commit's statement is even written.
+  const settle = (last: boolean, answer: () => void): void => {
+    if (!last) return answer()
+    beforeAnswering()
+    setImmediate(answer)
+  }
   let events = 0
+  let remaining = byProject.size
   for (const [projectId, submissions] of byProject) {
+    const last = --remaining === 0
     const outcomes = submissions.map((): CommitOutcome => ({ accepted: 0, duplicates: 0 }))
     try {
       await commitProject(options, heads, projectId, submissions, outcomes)
@@ -159,14 +182,12 @@ async function commitGroup(options: GroupCommitOptions, heads: Map<string, Known
         for (const s of submissions) await commitGroup(options, heads, [s])
       } else {
         const reason = isRowRefusal(err) ? new CommitRefusedError(err) : err
-        for (const s of submissions) s.reject(reason)
+        settle(last, () => submissions.forEach((s) => s.reject(reason)))
       }
       continue
     }
-    submissions.forEach((s, i) => {
-      events += s.events.length
-      s.resolve(outcomes[i]!)
-    })
+    for (const s of submissions) events += s.events.length
+    settle(last, () => submissions.forEach((s, i) => s.resolve(outcomes[i]!)))
   }
   if (events > 0) options.onCommit?.({ events, requests: group.length, durationMs: performance.now() - started })
 }
