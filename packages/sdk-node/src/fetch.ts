@@ -1,6 +1,6 @@
 // @echotrail/node/fetch — records handlers of the shape (Request) => Response, and Hono apps.
 import type { NodeClient } from './client'
-import { recordFetchExchange } from './capture/fetch-exchange'
+import { recordFetchExchange, withRequestId } from './capture/fetch-exchange'
 import { beginFetchRequest, readCappedBody } from './capture/fetch-request'
 import type { AdapterOptions } from './capture/request-capture'
 import { createRequestCapture } from './capture/request-capture'
@@ -76,10 +76,23 @@ export function echotrailHono(options: FetchOptions): ((c: HonoLikeContext, next
       record.setError(error)
       throw error
     } finally {
+      echo(record, c)
       void finishHono(record, c, requestBody)
     }
   }
   return Object.assign(middleware, { client: capture.client })
+
+  function echo(record: RequestRecord<Request>, c: HonoLikeContext): void {
+    const o = capture.options
+    if (!o.echoRequestId) return
+    try {
+      const response = withRequestId(c.res, o.requestIdHeader, record.requestId)
+      // Hono's `res` setter carries the headers of the old Response over to a new one.
+      if (response !== c.res) c.res = response
+    } catch (error) {
+      failures.report('hono.echo', error)
+    }
+  }
 
   async function finishHono(record: RequestRecord<Request>, c: HonoLikeContext, requestBody: Promise<unknown> | undefined) {
     try {

@@ -82,16 +82,17 @@ export function echotrailMiddleware<Req extends Request, Ev>(
   const wrapped = async (request: Req, event: Ev): Promise<NextMiddlewareResult> => {
     const after = client.enabled ? await loadAfter() : undefined
     let result: NextMiddlewareResult
-    await recordFetchExchange(
+    const answered = await recordFetchExchange(
       capture,
       request,
       async () => {
         result = middleware === undefined ? undefined : await middleware(request, event)
         return isResponse(result) ? result : CONTINUE
       },
-      { site: 'next.middleware', route, handOff: handOffTo(client, event, after) },
+      { site: 'next.middleware', route, handOff: handOffTo(client, event, after), noEcho: (response) => response === CONTINUE },
     )
-    return result
+    // The middleware's own Response, with the request id set (a copy when its headers were immutable).
+    return isResponse(result) ? answered : result
   }
   return Object.assign(wrapped, { client })
 }

@@ -13,6 +13,8 @@ export interface FetchExchangeHooks {
   params?: (() => Promise<JsonObject | undefined> | JsonObject | undefined) | undefined
   /** Receives the promise of the queued event, to keep the platform alive until it is delivered. */
   handOff?: ((queued: Promise<void>) => void) | undefined
+  /** True for a Response that stands for none (Next middleware continuing): no request id is set on it. */
+  noEcho?: ((response: Response) => boolean) | undefined
 }
 
 /**
@@ -46,7 +48,9 @@ export async function recordFetchExchange(
   // Cloned now, before the caller starts reading the body.
   let responseBody: Promise<unknown> | undefined
   try {
-    if (capture.options.captureResponseBody) responseBody = readCappedBody(response, capture.options.maxBodyBytes)
+    const o = capture.options
+    if (o.echoRequestId && hooks.noEcho?.(response) !== true) response = withRequestId(response, o.requestIdHeader, record.requestId)
+    if (o.captureResponseBody) responseBody = readCappedBody(response, o.maxBodyBytes)
   } catch (error) {
     failures.report(`${hooks.site}.end`, error)
   }
@@ -84,5 +88,23 @@ export async function recordFetchExchange(
     } catch (failure) {
       failures.report(`${hooks.site}.end`, failure)
     }
+  }
+}
+
+/**
+ * `response` with the request id header set, unless the app set one. A Response from
+ * `fetch()` has immutable headers, so it is copied first (`new Response(body, response)`,
+ * the usual Workers idiom); one that cannot be copied (1xx, a used body) is left as it is.
+ */
+export function withRequestId(response: Response, name: string, id: string): Response {
+  if (response.headers.has(name)) return response
+  try {
+    response.headers.set(name, id)
+    return response
+  } catch {
+    if (response.status < 200 || response.status > 599 || response.bodyUsed) return response
+    const copy = new Response(response.body, response)
+    copy.headers.set(name, id)
+    return copy
   }
 }
