@@ -37,24 +37,46 @@ export function decodeBody(kind: BodyKind, text: string, truncated: boolean): Js
   return text
 }
 
-/** Collects up to `maxBytes` of chunks by reference; copies only when the body is read. */
+/**
+ * Collects up to `maxBytes` of a body. Strings are kept as they are, without a round trip
+ * through a Buffer; byte chunks are copied when `copyBytes` says the host may reuse them
+ * (a response `write()` buffer), kept by reference otherwise (node:http hands every request
+ * 'data' chunk out as a fresh copy).
+ */
 export class BodyTap {
-  #chunks: Buffer[] = []
+  #chunks: (string | Buffer)[] = []
   #bytes = 0
   truncated = false
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly copyBytes: boolean,
+  ) {}
 
-  add(chunk: unknown, encoding?: BufferEncoding): void {
+  add(chunk: unknown, encoding?: unknown): void {
     if (this.truncated || chunk === undefined || chunk === null) return
-    let buf: Buffer
-    if (typeof chunk === 'string') buf = Buffer.from(chunk, encoding ?? 'utf8')
-    else if (chunk instanceof Uint8Array) buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    else return
     const room = this.maxBytes - this.#bytes
+    if (typeof chunk === 'string') {
+      const utf8 = encoding === undefined || encoding === 'utf8' || encoding === 'utf-8' || typeof encoding !== 'string'
+      if (utf8) {
+        const bytes = Buffer.byteLength(chunk, 'utf8')
+        if (bytes <= room) {
+          this.#chunks.push(chunk)
+          this.#bytes += bytes
+          return
+        }
+      }
+      // Another encoding, or too long: the bytes on the wire decide.
+      this.#addBytes(Buffer.from(chunk, utf8 ? 'utf8' : (encoding as BufferEncoding)), room, false)
+    } else if (chunk instanceof Uint8Array) {
+      this.#addBytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), room, this.copyBytes)
+    }
+  }
+
+  #addBytes(buf: Buffer, room: number, copy: boolean): void {
     if (buf.byteLength > room) {
       buf = Buffer.from(buf.subarray(0, room))
       this.truncated = true
-    } else if (typeof chunk !== 'string') {
+    } else if (copy) {
       // The app may reuse its buffer after write() returns: keep our own copy.
       buf = Buffer.from(buf)
     }
@@ -67,7 +89,10 @@ export class BodyTap {
   }
 
   text(): string {
+    const chunks = this.#chunks
+    if (chunks.length === 1 && typeof chunks[0] === 'string') return chunks[0]
     // A cut may split a multi-byte character; the decoder turns that into U+FFFD.
-    return Buffer.concat(this.#chunks, this.#bytes).toString('utf8')
+    const buffers = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))
+    return Buffer.concat(buffers, this.#bytes).toString('utf8')
   }
 }

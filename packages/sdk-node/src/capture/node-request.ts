@@ -61,9 +61,10 @@ export function recordNodeRequest<Req extends object>(
   let requestTap: BodyTap | undefined
   let requestKind: BodyKind | undefined
   if (o.captureRequestBody) {
-    requestKind = bodyKindOf(req.headers['content-type'])
+    requestKind = encodedBody(req.headers['content-encoding']) ? undefined : bodyKindOf(req.headers['content-type'])
     if (requestKind !== undefined) {
-      requestTap = new BodyTap(o.maxBodyBytes)
+      // node:http hands out every 'data' chunk as a fresh copy: kept by reference.
+      requestTap = new BodyTap(o.maxBodyBytes, false)
       tapEmittedData(req, requestTap)
     }
   }
@@ -111,18 +112,17 @@ function tapEmittedData(req: IncomingMessage, tap: BodyTap): void {
   } as typeof req.emit
 }
 
-/** Copies written chunks up to `maxBytes`, once the content type says they are recordable. */
+/** Copies written chunks up to `maxBytes`, once the headers say the body is recordable: JSON, form or text, not compressed. */
 function tapWrites(res: ServerResponse, maxBytes: number): { tap: BodyTap; kind: BodyKind | undefined } {
-  const state: { tap: BodyTap; kind: BodyKind | undefined; decided: boolean } = { tap: new BodyTap(maxBytes), kind: undefined, decided: false }
+  // Copied: the app may reuse a buffer once write() returned.
+  const state: { tap: BodyTap; kind: BodyKind | undefined; decided: boolean } = { tap: new BodyTap(maxBytes, true), kind: undefined, decided: false }
   const observe = (chunk: unknown, encoding: unknown): void => {
     if (!state.decided) {
       state.decided = true
-      const type = res.getHeader('content-type')
-      state.kind = bodyKindOf(typeof type === 'string' ? type : undefined)
+      const type = responseHeader(res, 'content-type')
+      state.kind = encodedBody(responseHeader(res, 'content-encoding')) ? undefined : bodyKindOf(type)
     }
-    if (state.kind !== undefined && typeof chunk !== 'function') {
-      state.tap.add(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined)
-    }
+    if (state.kind !== undefined && typeof chunk !== 'function') state.tap.add(chunk, encoding)
   }
   const write = res.write
   const end = res.end
@@ -143,6 +143,29 @@ function tapWrites(res: ServerResponse, maxBytes: number): { tap: BodyTap; kind:
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
   } as typeof res.end
   return state
+}
+
+/**
+ * A response header, also when it was passed to `writeHead(status, headers)`: Node then
+ * writes the head at once without keeping the headers for `getHeader` (Fastify answers
+ * this way, and many node:http apps), so the written head (`_header`) is read instead.
+ */
+function responseHeader(res: ServerResponse, name: string): string | undefined {
+  const value = res.getHeader(name)
+  if (value !== undefined) return Array.isArray(value) ? value[0] : String(value)
+  const head = (res as { _header?: unknown })._header
+  if (typeof head !== 'string') return undefined
+  const at = head.toLowerCase().indexOf(`\r\n${name}:`)
+  if (at === -1) return undefined
+  const start = at + name.length + 3
+  const end = head.indexOf('\r\n', start)
+  return head.slice(start, end === -1 ? undefined : end).trim()
+}
+
+/** True for a body sent compressed (`Content-Encoding` other than identity): its bytes are not the text. */
+function encodedBody(coding: string | string[] | undefined): boolean {
+  const value = Array.isArray(coding) ? coding[0] : coding
+  return value !== undefined && value.toLowerCase() !== 'identity'
 }
 
 function forwardedFor(req: IncomingMessage): string | undefined {
