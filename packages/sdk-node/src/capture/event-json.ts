@@ -12,6 +12,8 @@ import type { Masker } from '@echotrail/core'
 export interface EventJsonWriter {
   /** `"key":<masked value>`, or undefined when JSON drops the value (undefined, a function). */
   member(key: string, value: unknown): string | undefined
+  /** A writer of `key`'s string values, for values that rarely repeat (request ids). */
+  string(key: string): (value: string) => string
   /** A writer of `key`'s string values that caches what it masked; for values that repeat. */
   cachedString(key: string): (value: string) => string
   /** A writer of `key`'s values that caches by a raw string they are derived from (`?a=1` → `query_params`). */
@@ -44,15 +46,27 @@ export function createEventJsonWriter(masker: Masker, userPatterns: boolean): Ev
   }
   // A key the user made secret (maskKeys: [/_id$/]) masks whatever value it holds.
   const isSecretKey = (key: string): boolean => member(key, 0) !== `${JSON.stringify(key)}:0`
+  // A string member without the one-member object: the masker writes a string the same
+  // wherever it stands, so only the key's own verdict is needed, once.
+  const stringMember = (key: string): ((value: string) => string) => {
+    if (isSecretKey(key)) {
+      const masked = member(key, '')!
+      return () => masked
+    }
+    const prefix = `${JSON.stringify(key)}:`
+    return (value) => prefix + masker.maskToJson(value)
+  }
 
   return {
     member,
+    string: stringMember,
     cachedString(key) {
+      const write = stringMember(key)
       const cache = new Map<string, string>()
       return (value) => {
         let text = cache.get(value)
         if (text === undefined) {
-          text = member(key, value)!
+          text = write(value)
           if (value.length <= MAX_CACHED_CHARS) {
             if (cache.size >= MAX_CACHED_VALUES) cache.clear()
             cache.set(value, text)
@@ -78,7 +92,7 @@ export function createEventJsonWriter(masker: Masker, userPatterns: boolean): Ev
     generated(key) {
       // The built-in rules leave UUIDs, RFC 3339 times and short words alone (a test in
       // event-json.test.ts holds core to that); nothing needs quoting in them either.
-      if (userPatterns || isSecretKey(key)) return (value) => member(key, value)!
+      if (userPatterns || isSecretKey(key)) return stringMember(key)
       const prefix = `${JSON.stringify(key)}:"`
       return (value) => `${prefix}${value}"`
     },

@@ -103,8 +103,8 @@ describe('the request event writer', () => {
     )
   })
 
-  it('masks ids and times it generated when the user made their keys secret or added value patterns', () => {
-    for (const options of [{ extraKeys: [/_id$/, 'timestamp', 'method'] }, { extraPatterns: [/[0-9a-f]{4}/, /GET/] }]) {
+  it('masks whole members whose keys the user made secret, and generated values when they added value patterns', () => {
+    for (const options of [{ extraKeys: [/_id$/, 'timestamp', 'method', 'path', /agent/] }, { extraPatterns: [/[0-9a-f]{4}/, /GET/] }]) {
       const masker = createMasker(options)
       const write = createRequestEventJsonWriter(createEventJsonWriter(masker, options.extraPatterns !== undefined), 'svc', 'prod', parseQuery)
       fc.assert(

@@ -46,6 +46,7 @@ export function createRequestEventJsonWriter(
   const timestamp = w.generated('timestamp')
   const method = w.generated('method')
   const generatedRequestId = w.generated('request_id')
+  const requestId = w.string('request_id')
   const path = w.cachedString('path')
   const route = w.cachedString('route')
   const ip = w.cachedString('ip')
@@ -67,7 +68,7 @@ export function createRequestEventJsonWriter(
       isoText = timestamp(new Date(isoMs).toISOString())
     }
     let json = `{${eventId(p.eventId)},${isoText},${method(p.method)},${path(p.path)},${statusCode(p.statusCode)},${responseTime(p.responseTimeMs)},${fixed},`
-    json += p.requestIdGenerated ? generatedRequestId(p.requestId) : w.member('request_id', p.requestId)!
+    json += p.requestIdGenerated ? generatedRequestId(p.requestId) : requestId(p.requestId)
     json += `,${source}`
     if (p.route !== undefined) json += `,${route(p.route)}`
     if (p.ip !== undefined) json += `,${ip(p.ip)}`
