@@ -1,72 +1,87 @@
 // bench/sdk-node: req/s and CPU µs per request of Express 5 and Fastify apps, bare vs with
 // the SDK, app pinned to CPU 0 and load generator (this process) to CPU 1, configurations
-// interleaved over rounds, medians printed. Every request is recorded (no sampling).
+// interleaved over rounds, medians printed. Every request is recorded (no sampling), and the
+// bench checks it: the sink counts the events it received against the requests served.
+// See README.md for the method and what each column means.
 import autocannon from 'autocannon'
+import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { createClient } from '@echotrail/node'
-import { createRequestCapture } from '@echotrail/node/http'
+import { startSink } from './sink'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
+// BENCH_ONLY=<regexp> runs the matching cases only; BENCH_CPU_PROF=<dir> writes a V8 CPU
+// profile of every app process there (node --cpu-prof), to explain a ratio.
+const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_ONLY)
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF
+// Apps resolve @echotrail/* to the built dist (what users install), not to workspace source:
+// tsx's transform of source adds a __name() call to every closure the SDK makes per request.
+const RUN_TSCONFIG = fileURLToPath(new URL('../tsconfig.run.json', import.meta.url))
 const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && process.env.BENCH_NO_PIN === undefined
-if (pin && process.env.BENCH_PINNED === undefined) {
-  // Re-exec this process on CPU 1; the apps go to CPU 0.
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_PINNED: '1' },
-  })
+if (process.env.BENCH_CHILD === undefined) {
+  // Re-exec this process on CPU 1 (the apps go to CPU 0) and with the run tsconfig.
+  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)]
+  const [cmd, ...args] = pin ? ['taskset', '-c', '1', ...argv] : argv
+  const r = spawnSync(cmd!, args, { stdio: 'inherit', env: { ...process.env, BENCH_CHILD: '1', TSX_TSCONFIG_PATH: RUN_TSCONFIG } })
   process.exit(r.status ?? 1)
 }
 
-// A collector stand-in that accepts every batch (the real one would compete for the cores).
-let received = 0
-const sink = createServer((req, res) => {
-  req.on('data', () => undefined)
-  req.on('end', () => {
-    received += 1
-    res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":0,"duplicates":0,"rejected":[]}')
-  })
-})
-await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r))
-const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`
-
+const sink = await startSink()
 const BODY = JSON.stringify({ id: 1, name: 'x'.repeat(900), password: 'hunter2', tags: ['a', 'b'] })
-type Case = { name: string; config: string; method: 'GET' | 'POST' }
-const CASES: Case[] = [
+type Case = { name: string; config: string; method: 'GET' | 'POST'; baseline?: string; sdk?: true }
+const ALL_CASES: Case[] = [
   { name: 'express bare GET', config: 'express-bare', method: 'GET' },
-  { name: 'express empty middleware GET', config: 'express-empty', method: 'GET' },
-  { name: 'express + sdk GET', config: 'express-sdk', method: 'GET' },
+  { name: 'express empty middleware GET', config: 'express-empty', method: 'GET', baseline: 'express bare GET' },
+  { name: 'express + sdk GET', config: 'express-sdk', method: 'GET', baseline: 'express bare GET', sdk: true },
   { name: 'express bare POST 1KB', config: 'express-bare', method: 'POST' },
-  { name: 'express + sdk bodies POST 1KB', config: 'express-sdk-bodies', method: 'POST' },
+  { name: 'express + sdk bodies POST 1KB', config: 'express-sdk-bodies', method: 'POST', baseline: 'express bare POST 1KB', sdk: true },
   { name: 'fastify bare GET', config: 'fastify-bare', method: 'GET' },
-  { name: 'fastify + plugin GET', config: 'fastify-sdk', method: 'GET' },
+  { name: 'fastify + plugin GET', config: 'fastify-sdk', method: 'GET', baseline: 'fastify bare GET', sdk: true },
 ]
+const CASES = ALL_CASES.filter((c) => ONLY === undefined || ONLY.test(c.name))
 
-async function runCase(c: Case): Promise<{ rps: number; cpuUsPerReq: number }> {
-  const app = fileURLToPath(new URL('./app.ts', import.meta.url))
-  const args = ['--import', 'tsx', app, c.config, sinkUrl]
-  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args]) : spawn(process.execPath, args)
-  let out = ''
-  child.stdout!.setEncoding('utf8')
-  const next = (prefix: string) =>
-    new Promise<string>((resolve) => {
-      const check = () => {
-        const line = out.split('\n').find((l) => l.startsWith(prefix))
-        if (line) {
-          out = out.replace(`${line}\n`, '')
-          child.stdout!.off('data', onData)
-          resolve(line.slice(prefix.length + 1))
-        }
-      }
-      const onData = (d: string) => ((out += d), check())
-      child.stdout!.on('data', onData)
-      check()
-    })
-  const port = Number(await next('port'))
+/** Node with tsx and the run tsconfig, pinned to CPU 0 when pinning. */
+function spawnPinned(script: string, args: string[], extraNodeArgs: string[] = []): ChildProcess {
+  const argv = [process.execPath, ...extraNodeArgs, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args]
+  const [cmd, ...rest] = pin ? ['taskset', '-c', '0', ...argv] : argv
+  return spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'inherit'] })
+}
+
+/** Resolves with the rest of the next stdout line of `child` starting with `prefix`. */
+function lineOf(child: ChildProcess, prefix: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const onData = (d: string) => {
+      out += d
+      const line = out.split('\n').find((l) => l.startsWith(`${prefix} `))
+      if (line === undefined) return
+      child.stdout!.off('data', onData)
+      child.off('exit', onExit)
+      resolve(line.slice(prefix.length + 1))
+    }
+    const onExit = () => reject(new Error(`the child exited before printing "${prefix}"`))
+    child.stdout!.setEncoding('utf8')
+    child.stdout!.on('data', onData)
+    child.once('exit', onExit)
+  })
+}
+
+interface Measured {
+  rps: number
+  cpuUsPerReq: number
+  /** Share of one core the app used during the measurement: below ~0.9 the load generator, not the app, was the limit. */
+  busy: number
+  served: number
+  recorded: number
+  dropped: number
+}
+
+async function runCase(c: Case): Promise<Measured> {
+  const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', `${CPU_PROF_DIR}/${c.config}-${c.method}-${Date.now()}`]
+  const child = spawnPinned('./app.ts', [c.config, sink.url], prof)
+  const port = Number(await lineOf(child, 'port'))
+  const eventsBefore = sink.events()
   const opts = {
     url: `http://127.0.0.1:${port}${c.method === 'GET' ? '/hello' : '/items'}`,
     method: c.method,
@@ -76,57 +91,82 @@ async function runCase(c: Case): Promise<{ rps: number; cpuUsPerReq: number }> {
   }
   await autocannon({ ...opts, duration: 1 }) // warm-up
   child.stdin!.write('reset\n')
+  const started = process.hrtime.bigint()
   const result = await autocannon({ ...opts, duration: SECONDS })
+  const wallUs = Number(process.hrtime.bigint() - started) / 1_000
+  const cpu = lineOf(child, 'cpu')
   child.stdin!.write('cpu\n')
-  const cpuUs = Number(await next('cpu'))
-  child.kill()
-  return { rps: result.requests.average, cpuUsPerReq: cpuUs / result.requests.total }
+  const cpuUs = Number(await cpu)
+  const stats = lineOf(child, 'stats')
+  child.stdin!.write('stats\n')
+  const s = JSON.parse(await stats) as { served: number; sent: number; dropped: number }
+  // SIGTERM: the app exits on its own, so --cpu-prof gets to write its profile.
+  child.kill('SIGTERM')
+  await new Promise((r) => child.once('exit', r))
+  return {
+    rps: result.requests.average,
+    cpuUsPerReq: cpuUs / result.requests.total,
+    busy: cpuUs / wallUs,
+    served: s.served,
+    recorded: sink.events() - eventsBefore,
+    dropped: s.dropped,
+  }
+}
+
+async function eventCost(): Promise<string> {
+  const child = spawnPinned('./event-cost.ts', [sink.url])
+  const line = await lineOf(child, 'eventcost')
+  await new Promise((r) => child.once('exit', r))
+  return line
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const results = new Map<string, { rps: number[]; cpu: number[] }>(CASES.map((c) => [c.name, { rps: [], cpu: [] }]))
+const results = new Map<string, Measured[]>(CASES.map((c) => [c.name, []]))
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const c of CASES) {
-    const r = await runCase(c)
-    results.get(c.name)!.rps.push(r.rps)
-    results.get(c.name)!.cpu.push(r.cpuUsPerReq)
-  }
+  // Every other round runs the cases backwards, so a drift in the machine's load does not
+  // always hit the same side of a pair.
+  for (const c of round % 2 === 1 ? CASES : [...CASES].reverse()) results.get(c.name)!.push(await runCase(c))
   process.stderr.write(`round ${round}/${ROUNDS} done\n`)
 }
+const perEvent = await eventCost()
 
-// SDK CPU per captured event, in-process: begin + end + mask + serialise + enqueue.
-function sdkCpuPerEvent(): number {
-  const client = createClient({ apiKey: 'et_sk_bench', endpoint: sinkUrl, maxQueueEvents: 1_000_000, maxQueueBytes: 1_000_000_000, flushIntervalMs: 60_000, logger: () => {} })
-  const capture = createRequestCapture({ client })
-  const headers = { 'user-agent': 'autocannon', accept: 'application/json', host: '127.0.0.1' }
-  const run = (n: number) => {
-    for (let i = 0; i < n; i++) capture.begin({}, 'GET', `/users/${i}?page=2`, headers, '127.0.0.1')!.end(200)
-  }
-  run(20_000)
-  const n = 100_000
-  const before = process.cpuUsage()
-  const t = performance.now()
-  run(n)
-  const d = process.cpuUsage(before)
-  void t
-  void client.shutdown(1)
-  return (d.user + d.system) / n
-}
-
-const bare = (name: string) => median(results.get(name)!.rps)
-console.log(`bench/sdk-node — ${ROUNDS} rounds × ${SECONDS} s, medians; app on CPU 0, load on CPU 1${pin ? '' : ' (NOT pinned)'}`)
-console.log('case'.padEnd(34), 'req/s'.padStart(9), 'CPU µs/req'.padStart(11), 'ratio'.padStart(7))
-const base: Record<string, string> = {
-  'express empty middleware GET': 'express bare GET',
-  'express + sdk GET': 'express bare GET',
-  'express + sdk bodies POST 1KB': 'express bare POST 1KB',
-  'fastify + plugin GET': 'fastify bare GET',
-}
+const med = (name: string, key: keyof Measured) => median(results.get(name)!.map((m) => m[key]))
+const has = (name: string | undefined): name is string => name !== undefined && results.has(name)
+console.log(`bench/sdk-node — ${ROUNDS} rounds × ${SECONDS} s, medians; app on CPU 0, load on CPU 1${pin ? '' : ' (NOT pinned)'}; 50 connections`)
+console.log(
+  'case'.padEnd(31),
+  'req/s'.padStart(7),
+  'CPU µs/req'.padStart(11),
+  'busy'.padStart(5),
+  'ratio'.padStart(6),
+  'CPU ratio'.padStart(10),
+  'SDK µs/req'.padStart(11),
+  '  recorded',
+)
 for (const c of CASES) {
-  const r = results.get(c.name)!
-  const ratio = base[c.name] ? (median(r.rps) / bare(base[c.name]!)).toFixed(3) : '1.000'
-  console.log(c.name.padEnd(34), median(r.rps).toFixed(0).padStart(9), median(r.cpu).toFixed(1).padStart(11), ratio.padStart(7))
+  const rps = med(c.name, 'rps')
+  const cpu = med(c.name, 'cpuUsPerReq')
+  const ratio = has(c.baseline) ? (rps / med(c.baseline, 'rps')).toFixed(3) : c.baseline === undefined ? '1.000' : '—'
+  const cpuRatio = has(c.baseline) ? (med(c.baseline, 'cpuUsPerReq') / cpu).toFixed(3) : c.baseline === undefined ? '1.000' : '—'
+  const sdkUs = has(c.baseline) && c.sdk ? (cpu - med(c.baseline, 'cpuUsPerReq')).toFixed(1) : ''
+  const runs = results.get(c.name)!
+  const served = runs.reduce((n, m) => n + m.served, 0)
+  const recorded = runs.reduce((n, m) => n + m.recorded, 0)
+  const dropped = runs.reduce((n, m) => n + m.dropped, 0)
+  const tally = c.sdk ? `${recorded}/${served}${dropped > 0 ? `, ${dropped} dropped` : ''}` : ''
+  console.log(
+    c.name.padEnd(31),
+    rps.toFixed(0).padStart(7),
+    cpu.toFixed(1).padStart(11),
+    med(c.name, 'busy').toFixed(2).padStart(5),
+    ratio.padStart(6),
+    cpuRatio.padStart(10),
+    sdkUs.padStart(11),
+    ` ${tally}`,
+  )
 }
-console.log(`SDK CPU per captured event (no bodies): ${sdkCpuPerEvent().toFixed(2)} µs; batches received by the sink: ${received}`)
+const [eventUs, eventStats] = perEvent.split(' ')
+console.log(`SDK CPU per captured event (no bodies, delivery included): ${eventUs} µs ${eventStats}`)
 console.log('goals: express+sdk GET ≥ 0.85, express+sdk bodies POST ≥ 0.80, fastify+plugin ≥ 0.80, ≤ 5 µs per event')
+console.log('ratio: req/s against the bare app; CPU ratio: bare CPU µs/req ÷ this one (the capacity ratio, which a starved load generator cannot flatter); busy < 0.9: the load generator was the limit')
 sink.close()
