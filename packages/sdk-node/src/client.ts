@@ -1,5 +1,5 @@
 import type { ActionEvent, AuditEvent, DeliveryStats, DropReport, FailureLog, JsonObject } from '@echotrail/core'
-import { createBatchSender, createFailureLog, createMasker, createRetryPolicy, uuidv7 } from '@echotrail/core'
+import { createBatchSender, createFailureLog, createMasker, createRetryPolicy, EchotrailError, uuidv7 } from '@echotrail/core'
 import { createEventJsonWriter } from './capture/event-json'
 import { attachInternals, SerializedEvent } from './client-internals'
 import type { NodeClientOptions, ResolvedNodeOptions } from './options'
@@ -55,7 +55,7 @@ const CLIENT_REPORT_TIMEOUT_MS = 5_000
 export function createClient(options: NodeClientOptions): NodeClient {
   const { resolved, problems } = resolveOptions(options)
   const failures = createFailureLog(resolved.logger ? { log: resolved.logger } : {})
-  for (const problem of problems) failures.report('config', new Error(problem))
+  for (const problem of problems) failures.report('config', new EchotrailError('ET_CONFIG_INVALID', problem))
   if (!resolved.enabled) return createDisabledClient(resolved, failures)
   return createEnabledClient(resolved, failures)
 }
@@ -163,7 +163,7 @@ function createDropReporter(transport: UndiciTransport, enabled: boolean, failur
       const status = await transport.postJson('/v1/audit/client-report', body, AbortSignal.timeout(CLIENT_REPORT_TIMEOUT_MS))
       if (status < 200 || status >= 300) {
         if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-          failures.report('client-report', new Error(`the collector refused the client report with status ${status}`))
+          failures.report('client-report', new EchotrailError('ET_SEND_REJECTED', `the collector refused the client report with status ${status}`))
           for (const key of Object.keys(dropped)) delete pending[key]
         }
         return

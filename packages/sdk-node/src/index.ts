@@ -15,4 +15,10 @@ export type { CaptureOptions, UserFields } from './capture/capture-options'
 export { createUndiciTransport } from './transport/undici-transport'
 export type { UndiciTransport, UndiciTransportOptions } from './transport/undici-transport'
 
+// errors: what reaches `logger`, matched on `code`
+export { isEchotrailError } from '@echotrail/core'
+export type { EchotrailError } from '@echotrail/core'
+export { NODE_ERROR_CODES } from './errors'
+export type { NodeErrorCode } from './errors'
+
 export { SDK_INFO } from './version'

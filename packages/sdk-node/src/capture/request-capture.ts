@@ -1,3 +1,4 @@
+import { EchotrailError } from '@echotrail/core'
 import type { NodeClient } from '../client'
 import { createClient } from '../client'
 import type { NodeClientOptions } from '../options'
@@ -26,7 +27,7 @@ export interface RequestCapture<Req> {
 export function createRequestCapture<Req>(adapterOptions: AdapterOptions<Req>): RequestCapture<Req> {
   const client = 'client' in adapterOptions && adapterOptions.client ? adapterOptions.client : createClient(adapterOptions as NodeClientOptions)
   const { resolved, problems } = resolveCaptureOptions(adapterOptions)
-  for (const problem of problems) client.failures.report('capture.config', new Error(problem))
+  for (const problem of problems) client.failures.report('capture.config', new EchotrailError('ET_CONFIG_INVALID', problem))
   const { ignoredPaths, ignoredPatterns, ignore, sampleRate } = resolved
   const enabled = client.enabled
   const internals = internalsOf(client)
