@@ -83,6 +83,11 @@ describe('the request id echo of the fetch adapters', () => {
     const blocked = await middleware(new Request('http://app.test/blocked'), {})
     expect(blocked).toBeInstanceOf(Response)
     expect((blocked as Response).headers.get('x-request-id')).toMatch(UUID_V7)
+    // Its own object back, even when its headers cannot change.
+    const redirect = Response.redirect('http://app.test/login', 307)
+    const redirecting = echotrailMiddleware(() => redirect, options('next-echo'))
+    expect(await redirecting(new Request('http://app.test/admin'), {})).toBe(redirect)
+    await redirecting.client.shutdown()
     expect(await middleware(new Request('http://app.test/open'), {})).toBeUndefined()
     await Promise.all([GET.client.shutdown(), middleware.client.shutdown()])
   })

@@ -82,17 +82,18 @@ export function echotrailMiddleware<Req extends Request, Ev>(
   const wrapped = async (request: Req, event: Ev): Promise<NextMiddlewareResult> => {
     const after = client.enabled ? await loadAfter() : undefined
     let result: NextMiddlewareResult
-    const answered = await recordFetchExchange(
+    await recordFetchExchange(
       capture,
       request,
       async () => {
         result = middleware === undefined ? undefined : await middleware(request, event)
         return isResponse(result) ? result : CONTINUE
       },
-      { site: 'next.middleware', route, handOff: handOffTo(client, event, after), noEcho: (response) => response === CONTINUE },
+      // The middleware's own result goes back, so the id is set only on headers that can change
+      // (NextResponse's can).
+      { site: 'next.middleware', route, handOff: handOffTo(client, event, after), noEcho: (response) => response === CONTINUE, keepIdentity: true },
     )
-    // The middleware's own Response, with the request id set (a copy when its headers were immutable).
-    return isResponse(result) ? answered : result
+    return result
   }
   return Object.assign(wrapped, { client })
 }

@@ -15,6 +15,8 @@ export interface FetchExchangeHooks {
   handOff?: ((queued: Promise<void>) => void) | undefined
   /** True for a Response that stands for none (Next middleware continuing): no request id is set on it. */
   noEcho?: ((response: Response) => boolean) | undefined
+  /** The caller must get its own Response object back: the id is set only where its headers can change. */
+  keepIdentity?: boolean | undefined
 }
 
 /**
@@ -49,7 +51,7 @@ export async function recordFetchExchange(
   let responseBody: Promise<unknown> | undefined
   try {
     const o = capture.options
-    if (o.echoRequestId && hooks.noEcho?.(response) !== true) response = withRequestId(response, o.requestIdHeader, record.requestId)
+    if (o.echoRequestId && hooks.noEcho?.(response) !== true) response = withRequestId(response, o.requestIdHeader, record.requestId, hooks.keepIdentity !== true)
     if (o.captureResponseBody) responseBody = readCappedBody(response, o.maxBodyBytes)
   } catch (error) {
     failures.report(`${hooks.site}.end`, error)
@@ -94,17 +96,18 @@ export async function recordFetchExchange(
 /**
  * `response` with the request id header set, unless the app set one. A Response from
  * `fetch()` has immutable headers, so it is copied first (`new Response(body, response)`,
- * the usual Workers idiom); one that cannot be copied (1xx, a used body) is left as it is.
+ * the usual Workers idiom) when `copy` allows; one that cannot be copied (1xx, a used body)
+ * is left as it is.
  */
-export function withRequestId(response: Response, name: string, id: string): Response {
+export function withRequestId(response: Response, name: string, id: string, copy = true): Response {
   if (response.headers.has(name)) return response
   try {
     response.headers.set(name, id)
     return response
   } catch {
-    if (response.status < 200 || response.status > 599 || response.bodyUsed) return response
-    const copy = new Response(response.body, response)
-    copy.headers.set(name, id)
-    return copy
+    if (!copy || response.status < 200 || response.status > 599 || response.bodyUsed) return response
+    const copied = new Response(response.body, response)
+    copied.headers.set(name, id)
+    return copied
   }
 }
