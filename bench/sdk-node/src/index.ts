@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { startSink } from './sink'
+import { threadCpu } from './thread-cpu'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -72,6 +73,8 @@ interface Measured {
   cpuUsPerReq: number
   /** Share of one core the app used during the measurement: below ~0.9 the load generator, not the app, was the limit. */
   busy: number
+  /** CPU µs per request of the app's other threads (libuv threadpool: gzip; V8 helpers), when /proc tells. */
+  poolUsPerReq: number
   served: number
   recorded: number
   dropped: number
@@ -90,6 +93,7 @@ async function runCase(c: Case): Promise<Measured> {
     ...(c.method === 'POST' ? { body: BODY, headers: { 'content-type': 'application/json' } } : {}),
   }
   await autocannon({ ...opts, duration: 1 }) // warm-up
+  const threadsBefore = threadCpu(child.pid)
   child.stdin!.write('reset\n')
   const started = process.hrtime.bigint()
   const result = await autocannon({ ...opts, duration: SECONDS })
@@ -97,6 +101,7 @@ async function runCase(c: Case): Promise<Measured> {
   const cpu = lineOf(child, 'cpu')
   child.stdin!.write('cpu\n')
   const cpuUs = Number(await cpu)
+  const threadsAfter = threadCpu(child.pid)
   const stats = lineOf(child, 'stats')
   child.stdin!.write('stats\n')
   const s = JSON.parse(await stats) as { served: number; sent: number; dropped: number }
@@ -107,6 +112,7 @@ async function runCase(c: Case): Promise<Measured> {
     rps: result.requests.average,
     cpuUsPerReq: cpuUs / result.requests.total,
     busy: cpuUs / wallUs,
+    poolUsPerReq: threadsBefore && threadsAfter ? (threadsAfter.othersUs - threadsBefore.othersUs) / result.requests.total : Number.NaN,
     served: s.served,
     recorded: sink.events() - eventsBefore,
     dropped: s.dropped,
@@ -141,6 +147,7 @@ console.log(
   'ratio'.padStart(6),
   'CPU ratio'.padStart(10),
   'SDK µs/req'.padStart(11),
+  'pool µs/req'.padStart(12),
   '  recorded',
 )
 for (const c of CASES) {
@@ -162,6 +169,7 @@ for (const c of CASES) {
     ratio.padStart(6),
     cpuRatio.padStart(10),
     sdkUs.padStart(11),
+    (Number.isNaN(med(c.name, 'poolUsPerReq')) ? '—' : med(c.name, 'poolUsPerReq').toFixed(2)).padStart(12),
     ` ${tally}`,
   )
 }
@@ -169,4 +177,5 @@ const [eventUs, eventStats] = perEvent.split(' ')
 console.log(`SDK CPU per captured event (no bodies, delivery included): ${eventUs} µs ${eventStats}`)
 console.log('goals: express+sdk GET ≥ 0.85, express+sdk bodies POST ≥ 0.80, fastify+plugin ≥ 0.80, ≤ 5 µs per event')
 console.log('ratio: req/s against the bare app; CPU ratio: bare CPU µs/req ÷ this one (the capacity ratio, which a starved load generator cannot flatter); busy < 0.9: the load generator was the limit')
+console.log('pool: CPU of the app threads other than the main one (gzip on the libuv threadpool, V8 helpers), included in CPU µs/req: pinned to CPU 0 like the rest')
 sink.close()
