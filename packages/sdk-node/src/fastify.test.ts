@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serveMsw } from '../test/support/msw-server'
+import { sentEvents, serveMsw } from '../test/support/msw-server'
 import { echotrailFastify } from './fastify'
 
 type Mock = Awaited<ReturnType<typeof serveMsw>>
@@ -15,11 +15,7 @@ describe('the Fastify plugin', () => {
   afterAll(async () => {
     await mock?.close()
   })
-  const sent = (service: string): Sent[] =>
-    mock.seen
-      .filter((r) => r.path === '/v1/audit/batch')
-      .flatMap((r) => (JSON.parse(r.body) as { events: Sent[] }).events)
-      .filter((e) => e.service_name === service)
+  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
 
   async function appFor(service: string) {
     const app = Fastify()

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serveMsw } from '../test/support/msw-server'
+import { sentEvents, serveMsw } from '../test/support/msw-server'
 import { echotrailHono, withEchotrail } from './fetch'
 import { echotrailMiddleware, withEchotrail as withEchotrailNext } from './next'
 
@@ -18,11 +18,7 @@ describe('the request id echo of the fetch adapters', () => {
     await mock?.close()
   })
   const options = (service: string) => ({ apiKey: 'et_sk_unit', endpoint: mock.url, service, flushIntervalMs: 60_000, logger: () => {} })
-  const sent = (service: string): Sent[] =>
-    mock.seen
-      .filter((r) => r.path === '/v1/audit/batch')
-      .flatMap((r) => (JSON.parse(r.body) as { events: Sent[] }).events)
-      .filter((e) => e.service_name === service)
+  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
 
   it('sets the id of the recorded event on the Response of a wrapped handler', async () => {
     const handler = withEchotrail(() => Response.json({ ok: true }), options('fetch-echo'))

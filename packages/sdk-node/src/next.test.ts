@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serveMsw } from '../test/support/msw-server'
+import { sentEvents, serveMsw } from '../test/support/msw-server'
 import { echotrailMiddleware, withEchotrail } from './next'
 
 type Mock = Awaited<ReturnType<typeof serveMsw>>
@@ -15,11 +15,7 @@ describe('the Next.js adapters', () => {
     await mock?.close()
   })
   const options = (service: string) => ({ apiKey: 'et_sk_unit', endpoint: mock.url, service, flushIntervalMs: 60_000, logger: () => {} })
-  const sent = (service: string): Sent[] =>
-    mock.seen
-      .filter((r) => r.path === '/v1/audit/batch')
-      .flatMap((r) => (JSON.parse(r.body) as { events: Sent[] }).events)
-      .filter((e) => e.service_name === service)
+  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
   const params = (id: string) => ({ params: Promise.resolve({ id }) })
 
   it('records method, path, route template, path parameters and status of a route handler', async () => {

@@ -4,7 +4,7 @@ import { createServer, request as httpRequest } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { close, listen, settle } from '../../test/support/listen'
-import { serveMsw } from '../../test/support/msw-server'
+import { sentEvents, serveMsw } from '../../test/support/msw-server'
 import type { HttpAdapterOptions } from '../http'
 import { withEchotrail } from '../http'
 
@@ -34,11 +34,7 @@ describe('request capture on node:http', () => {
   afterAll(async () => {
     await mock?.close()
   })
-  const sent = (service: string): Sent[] =>
-    mock.seen
-      .filter((r) => r.path === '/v1/audit/batch')
-      .flatMap((r) => (JSON.parse(r.body) as { events: Sent[] }).events)
-      .filter((e) => e.service_name === service)
+  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
 
   /** Runs `requests` against a server recording with `options`, then returns the events it sent. */
   async function record(

@@ -51,3 +51,11 @@ export async function serveMsw(handlers: RequestHandler[]) {
     close: () => close(server),
   }
 }
+
+/** The events the mock collector received in batches, those of `service` only. */
+export function sentEvents(seen: readonly SeenRequest[], service: string): Record<string, unknown>[] {
+  return seen
+    .filter((r) => r.path === '/v1/audit/batch')
+    .flatMap((r) => (JSON.parse(r.body) as { events: Record<string, unknown>[] }).events)
+    .filter((e) => e.service_name === service)
+}
