@@ -73,7 +73,7 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   const { queue } = options
   const encoder = new TextEncoder()
   const droppedBy = zeroes()
-  let unreported = zeroes()
+  let unreported: DropReport = {}
   const reported = new Set<string>()
   let sent = 0
   let retried = 0
@@ -91,16 +91,21 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   let stopped = false
   let wake = noop
   let abortSend = noop
-  const waiters = new Set<{ upTo: number; done: (delivered: boolean) => void }>()
+  // Flushes waiting, each with the newest id it waits for.
+  const waiters = new Map<(delivered: boolean) => void, number>()
+  const settle = (delivered: boolean, upTo = Infinity): void => waiters.forEach((id, done) => id < upTo && done(delivered))
 
+  // Each code is told once; its message says what was dropped.
   const report = (code: EchotrailErrorCode, message: string, cause?: unknown): void => {
     if (!reported.has(code)) options.onError(code, message, cause)
     reported.add(code)
   }
-  const drop = (reason: DropReason, count: number, code?: EchotrailErrorCode, message?: string, cause?: unknown): void => {
-    droppedBy[reason] += count
-    unreported[reason] += count
-    if (code && count > 0) report(code, message!, cause)
+  const drop = (reason: DropReason, count: number, code: EchotrailErrorCode, cause?: unknown): void => {
+    if (count > 0) {
+      droppedBy[reason] += count
+      unreported[reason] = (unreported[reason] ?? 0) + count
+      report(code, `${count} dropped: ${reason}`, cause)
+    }
   }
 
   // Queue calls run one at a time, in order, as the EventQueue contract expects. A send
@@ -113,48 +118,46 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
   }
 
   const kick = (): void => {
-    if (pumping || stopped) return
-    pumping = true
-    void pump()
+    if (!pumping && !stopped) {
+      pumping = true
+      void pump()
+    }
   }
 
   /** Sends batches, oldest first, until the queue is empty. */
   const pump = async (): Promise<void> => {
     try {
       for (let delayMs: number | undefined = 0; delayMs !== undefined && !stopped; ) {
-        if (delayMs) {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-            setTimeout(resolve, delayMs)
-          })
-        }
+        if (delayMs) await new Promise((resolve) => setTimeout((wake = resolve as () => void), delayMs))
         delayMs = await exclusive(sendNext)
       }
     } catch (error) {
       // IndexedDB failed: stop until the next hand-off rather than spin on it.
       report('ET_QUEUE_FAILED', 'IndexedDB failed', error)
-      for (const waiter of waiters) waiter.done(false)
-    } finally {
-      pumping = false
-      // A flush that arrived as the loop ended still needs its answer.
-      if (waiters.size > 0) kick()
+      settle(false)
     }
+    pumping = false
+    // A flush that arrived as the loop ended still needs its answer.
+    if (waiters.size) kick()
   }
 
   /** Sends the oldest batch and settles it; returns the wait before the next, undefined when none is due. */
   const sendNext = async (): Promise<number | undefined> => {
     const batch = await queue.peek(cap, BATCH_BYTES - ENVELOPE_BYTES - HANDOFF_EVENTS)
-    for (const waiter of waiters) if (!batch[0] || batch[0].id > waiter.upTo) waiter.done(true)
-    if (!batch[cap - 1]) cap = HANDOFF_EVENTS
-    if (!batch[0] || stopped) return undefined
+    const count = batch.length
+    settle(true, batch[0]?.id)
+    if (count < cap) cap = HANDOFF_EVENTS
+    if (!count || stopped) return undefined
     const controller = new AbortController()
     abortSend = () => controller.abort()
     // A hung connection must not stall delivery: abort it, and retry.
     const timer = setTimeout(abortSend, SEND_TIMEOUT_MS)
     let outcome: SendOutcome
     try {
-      const body = `{"events":[${batch.map((event) => event.json).join(',')}]}`
-      outcome = await options.transport.send({ body, events: batch.length, bytes: batch.reduce((sum, event) => sum + event.bytes + 1, ENVELOPE_BYTES - 1) }, controller.signal)
+      outcome = await options.transport.send(
+        { body: `{"events":[${batch.map((event) => event.json)}]}`, events: count, bytes: batch.reduce((sum, event) => sum + event.bytes + 1, ENVELOPE_BYTES - 1) },
+        controller.signal,
+      )
     } catch (error) {
       outcome = { ok: false, error }
     }
@@ -163,25 +166,25 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
     // Shutdown aborted the send: the batch stays queued for a later page.
     if (stopped) return undefined
     if (verdict === 'retry') {
-      retried += batch.length
+      retried += count
       return retryDelayMs(attempt++, outcome.ok ? 0 : outcome.retryAfterMs)
     }
     attempt = 0
-    if (verdict === 'split' && batch[1]) {
-      cap = Math.ceil(batch.length / 2)
+    if (verdict === 'split' && count > 1) {
+      cap = Math.ceil(count / 2)
       return 0
     }
     // Another tab of the origin may have queued some of these: never below none.
-    stored = Math.max(0, stored - batch.length)
-    if (verdict === 'delivered') {
+    stored = Math.max(0, stored - count)
+    if (outcome.ok) {
       // Events the collector refused as invalid are dropped, never retried.
-      const refused = new Set(outcome.ok ? outcome.rejected : [])
+      const refused = new Set(outcome.rejected)
       const kept = batch.filter((_, at) => !refused.has(at)).length
       sent += kept
-      drop('rejected', batch.length - kept, 'ET_SEND_REJECTED', 'the collector refused invalid events')
+      drop('rejected', count - kept, 'ET_SEND_REJECTED')
       options.onDelivered(batch)
-    } else if (verdict === 'split') drop('too_large', 1, 'ET_EVENT_TOO_LARGE', 'the collector refused an event as too large (413)')
-    else drop('rejected', batch.length, 'ET_SEND_REJECTED', `the collector refused a batch (${outcome.status})`)
+    } else if (verdict === 'split') drop('too_large', 1, 'ET_EVENT_TOO_LARGE', 413)
+    else drop('rejected', count, 'ET_SEND_REJECTED', outcome.status)
     await queue.remove(batch.map((event) => event.id))
     return 0
   }
@@ -194,45 +197,42 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
       try {
         const json = options.serialize(event)
         const bytes = encoder.encode(json).length
-        if (bytes <= MAX_EVENT_BYTES) events.push({ json, bytes })
-        else drop('too_large', 1, 'ET_EVENT_TOO_LARGE', `an event of ${bytes} bytes exceeds 64 KiB`)
+        if (bytes > MAX_EVENT_BYTES) drop('too_large', 1, 'ET_EVENT_TOO_LARGE', bytes)
+        else events.push({ json, bytes })
       } catch (error) {
-        drop('serialize_error', 1, 'ET_EVENT_UNSERIALIZABLE', 'an event could not be serialised', error)
+        drop('serialize_error', 1, 'ET_EVENT_UNSERIALIZABLE', error)
       }
     }
     held = []
-    if (!events[0]) return
-    pushing += events.length
+    const count = events.length
+    if (!count) return
+    pushing += count
     void exclusive(async () => {
       try {
         const { ids, evicted } = await queue.push(events, { maxEvents: options.maxQueueEvents, maxBytes: options.maxQueueBytes })
         lastId = ids.at(-1) ?? lastId
         stored += ids.length - evicted.length
-        drop('queue_overflow', evicted.length, 'ET_QUEUE_FULL', 'queue full: dropping the oldest events')
+        drop('queue_overflow', evicted.length, 'ET_QUEUE_FULL')
         kick()
       } catch (error) {
-        drop('queue_error', events.length, 'ET_QUEUE_FAILED', 'IndexedDB failed', error)
+        drop('queue_error', count, 'ET_QUEUE_FAILED', error)
       }
-      pushing -= events.length
+      pushing -= count
     })
   }
 
   const flush = (timeoutMs = FLUSH_TIMEOUT_MS): Promise<boolean> => {
     handOff()
     return new Promise((resolve) => {
-      const waiter = {
-        upTo: 0,
-        done: (delivered: boolean) => {
-          clearTimeout(timer)
-          waiters.delete(waiter)
-          resolve(delivered)
-        },
+      const done = (delivered: boolean): void => {
+        clearTimeout(timer)
+        waiters.delete(done)
+        resolve(delivered)
       }
-      const timer = setTimeout(() => waiter.done(false), timeoutMs)
+      const timer = setTimeout(done, timeoutMs, false)
       // Known once the hand-off above is pushed: the newest id this page queued.
       void exclusive(async () => {
-        waiter.upTo = lastId
-        waiters.add(waiter)
+        waiters.set(done, lastId)
         kick()
       })
     })
@@ -246,33 +246,30 @@ export function createSender<E>(options: SenderOptions<E>): Sender<E> {
 
   return {
     enqueue(event) {
-      held.push(event)
-      if (held.length >= HANDOFF_EVENTS) handOff()
+      if (held.push(event) >= HANDOFF_EVENTS) handOff()
       else holdTimer ??= setTimeout(handOff, options.flushIntervalMs)
     },
     handOff,
     flush,
-    shutdown(timeoutMs) {
-      return flush(timeoutMs).then((delivered) => {
+    shutdown: (timeoutMs) =>
+      flush(timeoutMs).then((delivered) => {
         stopped = true
         abortSend()
         wake()
-        for (const waiter of waiters) waiter.done(false)
+        settle(false)
         return delivered
-      })
-    },
+      }),
     retryNow: () => wake(),
     stats: () => ({
       sent,
-      dropped: DROP_REASONS.reduce((sum, reason) => sum + droppedBy[reason], 0),
+      dropped: Object.values(droppedBy).reduce((sum, count) => sum + count),
       retried,
       queued: held.length + pushing + stored,
       droppedByReason: { ...droppedBy },
     }),
     takeDropReport() {
-      const dropped: DropReport = {}
-      for (const reason of DROP_REASONS) if (unreported[reason] > 0) dropped[reason] = unreported[reason]
-      unreported = zeroes()
+      const dropped = unreported
+      unreported = {}
       return dropped
     },
   }

@@ -5,12 +5,12 @@
 export function isLuhnValid(text: string, start: number, end: number): boolean {
   let sum = 0
   let double = false
-  for (let i = end - 1; i >= start; i--) {
+  for (let i = end; i-- > start; ) {
     const digit = text.charCodeAt(i) - 48
-    if (digit < 0 || digit > 9) continue
-    if (double) sum += digit > 4 ? digit * 2 - 9 : digit * 2
-    else sum += digit
-    double = !double
+    if (digit >= 0 && digit <= 9) {
+      sum += double ? (digit > 4 ? digit * 2 - 9 : digit * 2) : digit
+      double = !double
+    }
   }
   return sum % 10 === 0
 }

@@ -9,21 +9,27 @@ export type ResolvedMaskOptions = { readonly [K in keyof MaskOptions]-?: Exclude
 // The cut keeps some text before the marker; a cap below this would keep none.
 const MIN_STRING_CHARS = STRING_TRUNCATED.length * 2
 
-/** Throws `ET_CONFIG_INVALID` naming the option unless `ok`. One message shape keeps browser bundles small. */
-function check(ok: boolean, option: string, want: string, got: unknown): void {
-  if (!ok) throw new EchotrailError('ET_CONFIG_INVALID', `mask: ${option} must be ${want}, got ${String(got)}`)
+/** Throws `ET_CONFIG_INVALID` naming the option and its value unless `ok`; one short message shape keeps browser bundles small. */
+function check(ok: boolean, option: string, got: unknown): void {
+  if (!ok) throw new EchotrailError('ET_CONFIG_INVALID', `mask: invalid ${option}: ${String(got)}`)
 }
 
 const isIntegerIn = (value: number, min: number, max = Infinity): boolean => Number.isInteger(value) && value >= min && value <= max
 
-/** Merges `options` over `MASK_DEFAULTS`; throws `ET_CONFIG_INVALID` naming the bad option. */
+/**
+ * Merges `options` over `MASK_DEFAULTS`; throws `ET_CONFIG_INVALID` naming the bad option:
+ * `maxDepth` must be an integer from 1 to `MAX_DEPTH_LIMIT`, `maxStringChars` an integer
+ * of at least twice the marker's length, `extraKeys` RegExps or names with a letter or
+ * digit, `extraPatterns` RegExps.
+ */
 export function resolveMaskOptions(options: MaskOptions): ResolvedMaskOptions {
-  const resolved: ResolvedMaskOptions = { ...MASK_DEFAULTS }
-  for (const key of Object.keys(MASK_DEFAULTS) as (keyof MaskOptions)[]) (resolved as Record<string, unknown>)[key] = options[key] ?? MASK_DEFAULTS[key]
-  check(isIntegerIn(resolved.maxDepth, 1, MAX_DEPTH_LIMIT), 'maxDepth', `an integer from 1 to ${MAX_DEPTH_LIMIT}`, resolved.maxDepth)
-  check(isIntegerIn(resolved.maxStringChars, MIN_STRING_CHARS), 'maxStringChars', `an integer of at least ${MIN_STRING_CHARS}`, resolved.maxStringChars)
+  const resolved = { ...MASK_DEFAULTS } as Record<string, unknown>
+  for (const key in MASK_DEFAULTS) resolved[key] = options[key as keyof MaskOptions] ?? resolved[key]
+  const { maxDepth, maxStringChars, extraKeys, extraPatterns } = resolved as ResolvedMaskOptions
+  check(isIntegerIn(maxDepth, 1, MAX_DEPTH_LIMIT), 'maxDepth', maxDepth)
+  check(isIntegerIn(maxStringChars, MIN_STRING_CHARS), 'maxStringChars', maxStringChars)
   // An empty name is a suffix of every key and would mask everything.
-  for (const key of resolved.extraKeys) check(key instanceof RegExp || (typeof key === 'string' && normaliseKey(key) !== ''), 'extraKeys', 'RegExps or names with a letter or digit', key)
-  for (const pattern of resolved.extraPatterns) check(pattern instanceof RegExp, 'extraPatterns', 'RegExps', pattern)
-  return resolved
+  for (const key of extraKeys) check(key instanceof RegExp || (typeof key === 'string' && normaliseKey(key) !== ''), 'extraKeys', key)
+  for (const pattern of extraPatterns) check(pattern instanceof RegExp, 'extraPatterns', pattern)
+  return resolved as ResolvedMaskOptions
 }
