@@ -23,12 +23,16 @@ const COLLECTOR_CPU = '1'
 await reexecPinned(LOADGEN_CPU)
 
 const cfg = {
-  events: intEnv('BENCH_EVENTS', 60_000),
+  events: intEnv('BENCH_EVENTS', 120_000),
   pgliteEvents: intEnv('BENCH_PGLITE_EVENTS', 30_000),
   singleEvents: intEnv('BENCH_SINGLE_EVENTS', 30_000),
   rounds: intEnv('BENCH_ROUNDS', 3),
   batch: intEnv('BENCH_BATCH', 500),
-  senders: intEnv('BENCH_SENDERS', 12),
+  // Enough batches in flight to cover a group commit's latency (Little's law: about
+  // 25k events/s × 250 ms per commit is 6,000+ events waiting, plus those being parsed).
+  // With 12, neither the collector nor PostgreSQL was busy more than 60% of the time:
+  // every sender was waiting for a commit.
+  senders: intEnv('BENCH_SENDERS', 32),
   connections: intEnv('BENCH_CONNECTIONS', 100),
   copyConnections: intEnv('BENCH_COPY_CONNECTIONS', 2),
   warmup: intEnv('BENCH_WARMUP', 5_000),

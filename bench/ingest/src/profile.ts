@@ -21,7 +21,7 @@ await reexecPinned('0')
 
 const events = intEnv('BENCH_PROFILE_EVENTS', 120_000)
 const batch = intEnv('BENCH_BATCH', 500)
-const senders = intEnv('BENCH_SENDERS', 12)
+const senders = intEnv('BENCH_SENDERS', 32)
 const connections = intEnv('BENCH_CONNECTIONS', 100)
 const top = intEnv('BENCH_PROFILE_TOP', 10)
 const single = process.env.BENCH_PROFILE_MODE === 'single'
