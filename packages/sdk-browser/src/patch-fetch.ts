@@ -1,5 +1,5 @@
 import { guard } from '@echotrail/core'
-import type { Recorder, RequestRecord } from './recorder.js'
+import type { Recorder } from './client.js'
 
 /**
  * Wraps `window.fetch` so every call is recorded, without changing what the page sees:
@@ -8,12 +8,11 @@ import type { Recorder, RequestRecord } from './recorder.js'
  * the same rejection reach the caller. Returns the function that restores the original.
  */
 export function patchFetch(recorder: Recorder, original: typeof fetch, header: string): () => void {
-  const { failures } = recorder
   function echotrailFetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // eslint-disable-next-line prefer-rest-params
     let args = arguments as unknown as Parameters<typeof fetch>
-    const record = guard<RequestRecord | undefined>(
-      failures,
+    const record = guard(
+      recorder.failures,
       'fetch.begin',
       () => {
         const request = input instanceof Request ? input : undefined
@@ -34,9 +33,9 @@ export function patchFetch(recorder: Recorder, original: typeof fetch, header: s
     const pending = original.apply(this, args)
     return record
       ? pending.then(
-          (response) => (guard(failures, 'fetch.end', () => record.end(response.status), undefined), response),
+          (response) => (record.end(response.status), response),
           (error: unknown) => {
-            guard(failures, 'fetch.fail', () => record.fail(errorName(error)), undefined)
+            record.end(error)
             throw error
           },
         )
@@ -47,10 +46,4 @@ export function patchFetch(recorder: Recorder, original: typeof fetch, header: s
   return () => {
     if (target.fetch === echotrailFetch) target.fetch = original
   }
-}
-
-/** `AbortError`, `TimeoutError`, `TypeError: Failed to fetch`… */
-export function errorName(error: unknown): string {
-  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown }
-  return typeof name !== 'string' ? String(error) : message && typeof message === 'string' ? `${name}: ${message}` : name
 }

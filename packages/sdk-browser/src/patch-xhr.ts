@@ -1,5 +1,5 @@
 import { guard } from '@echotrail/core'
-import type { Recorder, RequestRecord } from './recorder.js'
+import type { Recorder, RequestRecord } from './client.js'
 
 interface XhrState {
   method: string
@@ -12,7 +12,6 @@ interface XhrState {
 
 // The events that end a request; the failure kinds come before `loadend`.
 const FAILURES: Record<string, string> = { error: 'NetworkError', abort: 'AbortError', timeout: 'TimeoutError' }
-const ENDINGS = ['error', 'abort', 'timeout', 'loadend']
 
 /**
  * Patches `XMLHttpRequest.prototype.open`, `setRequestHeader` and `send` to record each
@@ -24,26 +23,29 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
   const proto = XMLHttpRequest.prototype
   const { open, send, setRequestHeader } = proto
   const states = new WeakMap<XMLHttpRequest, XhrState>()
-  const { failures } = recorder
+  // Ends the request's record (at most once) with a status or a failure's name.
+  const end = (state: XhrState | undefined, outcome: number | string): void => {
+    const record = state?.record
+    if (record) {
+      state.record = undefined
+      record.end(outcome)
+    }
+  }
 
   function onEnding(this: XMLHttpRequest, { type }: Event): void {
     const state = states.get(this)
-    const record = state?.record
-    if (!record) return
+    if (!state?.record) return
     if (type !== 'loadend') state.failure = FAILURES[type]
-    else {
-      state.record = undefined
-      guard(failures, 'xhr.end', () => (state.failure || !this.status ? record.fail(state.failure ?? 'NetworkError') : record.end(this.status)), undefined)
-    }
+    else end(state, state.failure || this.status || 'NetworkError')
   }
 
   proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
     guard(
-      failures,
+      recorder.failures,
       'xhr.open',
       () => {
         // open() on a busy request ends that request without firing loadend.
-        states.get(this)?.record?.fail('AbortError')
+        end(states.get(this), 'AbortError')
         states.set(this, { method: String(method), url: String(url) })
       },
       undefined,
@@ -63,14 +65,13 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
     // A send() the browser will refuse (not opened, or sent twice) is not recorded.
     if (state && this.readyState === 1 && !state.record) {
       guard(
-        failures,
+        recorder.failures,
         'xhr.send',
         () => {
           state.failure = undefined
           const record = (state.record = recorder.begin(state.method, state.url, body))
-          if (!record) return
-          if (record.requestId && !state.headerSet) setRequestHeader.call(this, header, record.requestId)
-          for (const type of ENDINGS) this.addEventListener(type, onEnding)
+          if (record?.requestId && !state.headerSet) setRequestHeader.call(this, header, record.requestId)
+          if (record) for (const type of ['error', 'abort', 'timeout', 'loadend']) this.addEventListener(type, onEnding)
         },
         undefined,
       )
@@ -80,11 +81,7 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
       return send.apply(this, arguments as unknown as Parameters<typeof send>)
     } catch (error) {
       // A synchronous request that fails throws instead of firing loadend.
-      const record = state?.record
-      if (record) {
-        state.record = undefined
-        record.fail((error as Error | undefined)?.name ?? 'NetworkError')
-      }
+      end(state, (error as Error | undefined)?.name ?? 'NetworkError')
       throw error
     }
   }

@@ -5,9 +5,11 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): Browse
   const data = (script as HTMLScriptElement | null)?.dataset
   if (!data?.key) return undefined
   const options: Record<string, unknown> = { publishableKey: data.key }
-  for (const name of ['endpoint', 'service', 'environment'] as const) if (data[name]) options[name] = data[name]
-  // Lists are separated by spaces or commas.
-  for (const name of ['propagateTo', 'ignoreUrls'] as const) if (data[name]) options[name] = data[name].split(/[\s,]+/).filter(Boolean)
+  ;['endpoint', 'service', 'environment', 'propagateTo', 'ignoreUrls'].forEach((name, at) => {
+    const value = data[name]
+    // The last two are lists, separated by spaces or commas.
+    if (value) options[name] = at > 2 ? value.split(/[\s,]+/).filter(Boolean) : value
+  })
   if (data.captureBodies !== undefined) options.captureBodies = data.captureBodies !== 'false'
   return options as unknown as BrowserOptions
 }

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { batchUrl, createFetchTransport, KEEPALIVE_BUDGET_BYTES, retryAfterMs } from './transport'
+import { apiUrl, createFetchTransport, KEEPALIVE_BUDGET_BYTES, retryAfterMs } from './transport'
 
 const ENDPOINT = 'http://collector.test'
 const KEY = 'et_pk_abcdefghijklmnopqrstuvwxyz'
@@ -23,7 +23,7 @@ const answer = (respond: () => Response) =>
       return respond()
     }),
   )
-const transport = () => createFetchTransport(batchUrl(ENDPOINT, KEY), (...args) => fetch(...args))
+const transport = () => createFetchTransport(apiUrl({ endpoint: ENDPOINT, publishableKey: KEY }, 'batch'), (...args) => fetch(...args))
 
 describe('createFetchTransport', () => {
   it('posts the batch as a CORS-simple text/plain body with the key in the query string', async () => {
@@ -70,7 +70,7 @@ describe('createFetchTransport', () => {
 
   it('asks for keepalive only while the body fits the 64 KiB keepalive budget', async () => {
     const calls: RequestInit[] = []
-    const spy = createFetchTransport(batchUrl(ENDPOINT, KEY), async (_url, init) => {
+    const spy = createFetchTransport(apiUrl({ endpoint: ENDPOINT, publishableKey: KEY }, 'batch'), async (_url, init) => {
       calls.push(init!)
       return new Response(null, { status: 202 })
     })
@@ -82,9 +82,9 @@ describe('createFetchTransport', () => {
   })
 })
 
-describe('batchUrl', () => {
+describe('apiUrl', () => {
   it('escapes the key and trims nothing else', () => {
-    expect(batchUrl('http://h:1', 'et_pk_a+b')).toBe('http://h:1/v1/audit/batch?key=et_pk_a%2Bb')
+    expect(apiUrl({ endpoint: 'http://h:1', publishableKey: 'et_pk_a+b' }, 'batch')).toBe('http://h:1/v1/audit/batch?key=et_pk_a%2Bb')
   })
 })
 

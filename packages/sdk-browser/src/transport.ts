@@ -6,14 +6,23 @@ import type { EncodedBatch, SendOutcome, Transport } from '@echotrail/core'
  */
 export const KEEPALIVE_BUDGET_BYTES = 60 * 1_024
 
-const TEXT = { 'content-type': 'text/plain' }
+const noop = (): void => {}
+// CORS-simple: a text/plain POST without credentials needs no preflight.
+const post = (body: string, keepalive: boolean, signal: AbortSignal | null = null): RequestInit => ({
+  method: 'POST',
+  body,
+  headers: { 'content-type': 'text/plain' },
+  credentials: 'omit',
+  keepalive,
+  signal,
+})
 
-/** `POST /v1/audit/batch` with the publishable key in the query string. */
-export function batchUrl(endpoint: string, publishableKey: string): string {
+/** `POST /v1/audit/<path>` (`batch`, `client-report`) with the publishable key in the query string. */
+export function apiUrl({ endpoint, publishableKey }: { endpoint: string; publishableKey: string }, path: string): string {
   // sendBeacon cannot set headers, and an X-API-Key header would make every send a
   // preflighted CORS request: the key goes in the URL, which the collector accepts
   // for publishable keys only.
-  return `${endpoint}/v1/audit/batch?key=${encodeURIComponent(publishableKey)}`
+  return `${endpoint}/v1/audit/${path}?key=${encodeURIComponent(publishableKey)}`
 }
 
 /**
@@ -22,9 +31,9 @@ export function batchUrl(endpoint: string, publishableKey: string): string {
  * `toUTCString()`'s); undefined when absent or unreadable.
  */
 export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined
   // A date names its month and day; anything else Date.parse might read (`-5`) is no date.
-  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) * 1_000 : /[a-z]/i.test(value) ? Date.parse(value) - nowMs : NaN
+  // A missing header (null, read as the text "null") is neither a number nor a date.
+  const ms = /^\s*\d+\s*$/.test(value!) ? Number(value) * 1_000 : /[a-z]/i.test(value!) ? Date.parse(value!) - nowMs : NaN
   return ms >= 0 ? ms : ms < 0 ? 0 : undefined
 }
 
@@ -38,18 +47,18 @@ export function createFetchTransport(url: string, fetchImpl: typeof fetch): Tran
   return {
     async send(batch: EncodedBatch, signal: AbortSignal): Promise<SendOutcome> {
       try {
-        const response = await fetchImpl(url, { method: 'POST', body: batch.body, headers: TEXT, credentials: 'omit', keepalive: batch.bytes <= KEEPALIVE_BUDGET_BYTES, signal })
+        const response = await fetchImpl(url, post(batch.body, batch.bytes <= KEEPALIVE_BUDGET_BYTES, signal))
         const { ok, status } = response
         if (ok) {
           // A 202 names the events it refused as invalid: they are dropped, not sent.
-          const answer = (await response.json().catch(() => undefined)) as { rejected?: { index?: number }[] } | undefined
-          const rejected = answer?.rejected?.map?.((entry) => entry?.index).filter((index) => Number.isInteger(index)) as number[] | undefined
-          return rejected?.[0] === undefined ? { ok, status } : { ok, status, rejected }
+          const answer = (await response.json().catch(noop)) as { rejected?: { index?: number }[] } | undefined
+          const rejected = answer?.rejected?.map?.((entry) => entry?.index).filter(Number.isInteger) as number[] | undefined
+          return { ok, status, ...(rejected?.[0] !== undefined && { rejected }) }
         }
         // The answer is not needed; release the connection.
-        response.body?.cancel().catch(() => undefined)
+        response.body?.cancel().catch(noop)
         const wait = retryAfterMs(response.headers.get('retry-after'), Date.now())
-        return wait === undefined ? { ok, status } : { ok, status, retryAfterMs: wait }
+        return { ok, status, ...(wait !== undefined && { retryAfterMs: wait }) }
       } catch (error) {
         return { ok: false, error }
       }
@@ -58,15 +67,16 @@ export function createFetchTransport(url: string, fetchImpl: typeof fetch): Tran
 }
 
 /**
- * Sends `body` with `navigator.sendBeacon`, else a keepalive fetch; best effort, for a
- * page that is going away. A string body goes out as `text/plain;charset=UTF-8`, which
- * is CORS-simple.
+ * Sends `body` with `navigator.sendBeacon`, else (`refused`) a keepalive fetch; best
+ * effort, for a page that is going away. A string body goes out as
+ * `text/plain;charset=UTF-8`, which is CORS-simple.
  */
-export function sendWhileLeaving(url: string, body: string, fetchImpl: typeof fetch): void {
+export function sendWhileLeaving(url: string, body: string, fetchImpl: typeof fetch, refused?: (() => void) | false): void {
   try {
     if (navigator.sendBeacon(url, body)) return
   } catch {
-    // Unload is best effort: a throwing beacon falls through to fetch.
+    // Unload is best effort: a throwing beacon falls through.
   }
-  fetchImpl(url, { method: 'POST', body, headers: TEXT, credentials: 'omit', keepalive: true }).catch(() => undefined)
+  if (refused) refused()
+  else fetchImpl(url, post(body, true)).catch(noop)
 }

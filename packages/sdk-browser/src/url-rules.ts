@@ -6,23 +6,12 @@ const HEALTH_PATH = /^\/(health|healthz|ready|readyz|metrics)\/?$/
 
 /** Compiles `rules` once; a string matches a URL it prefixes (an origin matches all its URLs). */
 export function compileUrlRules(rules: readonly (string | RegExp)[]): UrlMatcher {
-  const prefixes: string[] = []
-  const patterns: RegExp[] = []
-  for (const rule of rules) {
-    if (typeof rule === 'string') prefixes.push(rule.replace(/\/+$/, ''))
-    else if (rule instanceof RegExp) patterns.push(rule)
-  }
-  return (url) => {
-    for (const prefix of prefixes) {
-      // `https://api.example.com` must not match `https://api.example.com.evil.net`.
-      if (url.startsWith(prefix)) {
-        const next = url.charAt(prefix.length)
-        if (next === '' || next === '/' || next === '?' || next === '#' || prefix.endsWith('/')) return true
-      }
-    }
-    for (const pattern of patterns) if (pattern.test(url)) return true
-    return false
-  }
+  const prefixes = rules.filter((rule): rule is string => typeof rule === 'string').map((rule) => rule.replace(/\/+$/, ''))
+  const patterns = rules.filter((rule): rule is RegExp => rule instanceof RegExp)
+  return (url) =>
+    // `https://api.example.com` must not match `https://api.example.com.evil.net`: the
+    // prefix must end where the URL ends or its path, query or fragment begins.
+    prefixes.some((prefix) => url.startsWith(prefix) && '/?#'.includes(url.charAt(prefix.length))) || patterns.some((pattern) => pattern.test(url))
 }
 
 /** True for the health-check paths that are never recorded. */
