@@ -1,11 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { utf8ByteLength } from './utf8-byte-length'
+import { countUtf8Bytes, utf8ByteLength } from './utf8-byte-length'
 
 const encoder = new TextEncoder()
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code))
 
-describe('utf8ByteLength', () => {
+describe.each([
+  ['utf8ByteLength', utf8ByteLength],
+  ['countUtf8Bytes (the portable count browsers use)', countUtf8Bytes],
+])('%s', (_name, utf8ByteLength) => {
   it('counts one, two, three and four byte characters', () => {
     expect(utf8ByteLength('a')).toBe(1)
     expect(utf8ByteLength('é')).toBe(2)

@@ -45,6 +45,11 @@ export function createUuidV7Generator(options: UuidV7Options = {}): UuidV7Genera
     return at
   }
 
+  // The first 15 characters (time and version) change once per millisecond while many
+  // ids share one: formatted once per millisecond instead of once per id.
+  let prefixMs = -1
+  let prefix = ''
+
   return () => {
     const at = takeRandom()
     let ms = Math.floor(now())
@@ -61,32 +66,46 @@ export function createUuidV7Generator(options: UuidV7Options = {}): UuidV7Genera
         counter = ((pool[at]! << 8) | pool[at + 1]!) & 0x7ff
       }
     }
-    return format(ms, counter, pool, at + 2)
+    if (ms !== prefixMs) {
+      prefixMs = ms
+      prefix = timePrefix(ms)
+    }
+    const r = pool
+    const b = at + 2
+    // rand_a's 12 bits are the counter; the top two bits of rand_b are the variant (10).
+    return (
+      prefix +
+      HEX[counter >>> 8]![1]! +
+      HEX[counter & 0xff]! +
+      '-' +
+      HEX[0x80 | (r[b]! & 0x3f)]! +
+      HEX[r[b + 1]!]! +
+      '-' +
+      HEX[r[b + 2]!]! +
+      HEX[r[b + 3]!]! +
+      HEX[r[b + 4]!]! +
+      HEX[r[b + 5]!]! +
+      HEX[r[b + 6]!]! +
+      HEX[r[b + 7]!]!
+    )
   }
 }
 
-function format(ms: number, counter: number, random: Uint8Array, at: number): string {
-  // 48-bit big-endian milliseconds; split because bitwise operators are 32-bit.
+/** `tttttttt-tttt-7`: the 48-bit big-endian milliseconds and the version digit. */
+function timePrefix(ms: number): string {
+  // Split because bitwise operators are 32-bit.
   const high = Math.floor(ms / 0x1_0000_0000)
   const low = ms >>> 0
-  const time =
+  return (
     HEX[(high >>> 8) & 0xff]! +
     HEX[high & 0xff]! +
     HEX[(low >>> 24) & 0xff]! +
     HEX[(low >>> 16) & 0xff]! +
     '-' +
     HEX[(low >>> 8) & 0xff]! +
-    HEX[low & 0xff]!
-  const versionAndCounter = HEX[0x70 | (counter >>> 8)]! + HEX[counter & 0xff]!
-  const variant = HEX[0x80 | (random[at]! & 0x3f)]! + HEX[random[at + 1]!]!
-  const node =
-    HEX[random[at + 2]!]! +
-    HEX[random[at + 3]!]! +
-    HEX[random[at + 4]!]! +
-    HEX[random[at + 5]!]! +
-    HEX[random[at + 6]!]! +
-    HEX[random[at + 7]!]!
-  return `${time}-${versionAndCounter}-${variant}-${node}`
+    HEX[low & 0xff]! +
+    '-7'
+  )
 }
 
 /** The process-wide default generator. */

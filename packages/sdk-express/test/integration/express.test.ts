@@ -168,6 +168,47 @@ describe.each([
     expect(stored.every((e) => e.identifier === undefined)).toBe(true)
   })
 
+  it('hands req.echotrail to handlers of a mounted sub-app without adding a property to req', async () => {
+    const mw = echotrail(options({ service: `${service}-subapp` }))
+    const app = express()
+    app.use(mw)
+    const admin = express()
+    const seen: { ownProperty: boolean; requestId: string | undefined }[] = []
+    admin.get('/tenants/:id', (req, res) => {
+      seen.push({ ownProperty: Object.hasOwn(req, 'echotrail'), requestId: req.echotrail?.requestId })
+      req.echotrail?.setUser({ identifier: `admin-${req.params.id}` })
+      res.json({ ok: true })
+    })
+    app.use('/admin', admin)
+    const { base, stop } = await serve(app)
+    const res = await fetch(`${base}/admin/tenants/9`, { headers: { 'x-request-id': 'req-sub-1' } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-request-id')).toBe('req-sub-1')
+    await res.arrayBuffer()
+    await stop()
+    await settle()
+    await mw.client.shutdown()
+    expect(seen).toEqual([{ ownProperty: false, requestId: 'req-sub-1' }])
+    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-subapp`)
+    expect(stored).toEqual([expect.objectContaining({ route: '/admin/tenants/:id', identifier: 'admin-9', request_id: 'req-sub-1' })])
+  })
+
+  it('keeps a req.echotrail the app assigned itself', async () => {
+    const mw = echotrail(options({ service: `${service}-assigned` }))
+    const app = express()
+    app.use(mw)
+    const mine = { requestId: 'mine', setUser() {}, setRoute() {}, setError() {} }
+    app.get('/x', (req, res) => {
+      req.echotrail = mine
+      res.json({ same: req.echotrail === mine })
+    })
+    const { base, stop } = await serve(app)
+    const res = await fetch(`${base}/x`)
+    expect(await res.json()).toEqual({ same: true })
+    await stop()
+    await mw.client.shutdown()
+  })
+
   it('records the error of a failing route through echotrailErrorHandler', async () => {
     const mw = echotrail(options({ service: `${service}-errors` }))
     const app = express()

@@ -12,6 +12,8 @@ export interface NodeRequestHooks<Req> {
   route?(req: Req): { route: string; params?: JsonObject | undefined } | undefined
   /** The body the framework parsed, preferred over re-parsing the tapped bytes. */
   parsedBody?(req: Req): unknown
+  /** Makes the record `req.echotrail`; by default an own property of the request. */
+  attach?(req: Req, record: EchotrailRequestContext): void
 }
 
 /**
@@ -53,10 +55,20 @@ export function recordNodeRequest<Req extends object>(
   const ip = (o.trustProxy ? forwardedFor(req) : undefined) ?? req.socket?.remoteAddress
   const record = capture.begin(hostReq, req.method, req.url ?? '/', req.headers, ip)
   if (record === undefined) return undefined
-  ;(hostReq as { echotrail?: EchotrailRequestContext }).echotrail = record
+  if (hooks.attach !== undefined) hooks.attach(hostReq, record)
+  else (hostReq as { echotrail?: EchotrailRequestContext }).echotrail = record
   if (o.echoRequestId) {
     if (reply !== undefined) reply.header(o.requestIdHeader, record.requestId)
-    else if (!res.headersSent) res.setHeader(o.requestIdHeader, record.requestId)
+    else {
+      // Tried rather than checked with `headersSent` first: on Express every property
+      // read of `res` is a lookup of its own, and the headers are almost never sent yet.
+      try {
+        res.setHeader(o.requestIdHeader, record.requestId)
+      } catch (error) {
+        // Headers already sent (an earlier handler answered) leave nothing to echo on.
+        if (!res.headersSent) capture.client.failures.report('capture.echo', error)
+      }
+    }
   }
   let requestTap: BodyTap | undefined
   let requestKind: BodyKind | undefined

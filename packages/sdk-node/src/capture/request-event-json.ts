@@ -56,16 +56,26 @@ export function createRequestEventJsonWriter(
   const responseTime = w.smallNumber('response_time')
   const fixed = `${w.constant('service_name', service)},${w.constant('environment', environment)}`
   const source = w.constant('source', 'backend')
-  // Requests arrive many per millisecond: format each millisecond once.
+  // Requests arrive many per millisecond: format each millisecond once, and the part
+  // before the milliseconds (`2026-01-02T03:04:05.`) once per second, since
+  // toISOString costs about half a microsecond.
   let isoMs = Number.NaN
   let isoText = ''
+  let isoSecond = Number.NaN
+  let isoSecondText = ''
 
   return (p) => {
     if (p.timestamp !== isoMs) {
       isoMs = p.timestamp
+      const ms = isoMs % 1_000
+      if (isoMs - ms !== isoSecond) {
+        isoSecond = isoMs - ms
+        // Without the trailing `sssZ`, whatever the width of the year.
+        isoSecondText = new Date(isoSecond).toISOString().slice(0, -4)
+      }
       // RFC 3339, not epoch ms: a 13-digit number that passes the Luhn check is masked
       // as a card number by core's masker (about one timestamp in ten).
-      isoText = timestamp(new Date(isoMs).toISOString())
+      isoText = timestamp(`${isoSecondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`)
     }
     let json = `{${eventId(p.eventId)},${isoText},${method(p.method)},${path(p.path)},${statusCode(p.statusCode)},${responseTime(p.responseTimeMs)},${fixed},`
     json += p.requestIdGenerated ? generatedRequestId(p.requestId) : requestId(p.requestId)
