@@ -1,4 +1,4 @@
-import { createFailureLog, createMasker, EchotrailError, guard, uuidv7, type AuditEventFields, type DeliveryStats, type FailureLog, type JsonValue } from '@echotrail/core'
+import { createFailureLog, createMasker, EchotrailError, guard, uuidv7, type AuditEventFields, type DeliveryStats, type JsonValue } from '@echotrail/core'
 import { createIndexedDbQueue } from './idb-queue.js'
 import type { ResolvedOptions } from './options.js'
 import { patchFetch } from './patch-fetch.js'
@@ -47,11 +47,12 @@ export interface RequestRecord {
 export interface Recorder {
   /** Starts recording a request; undefined when it is not recorded (own traffic, ignored…). */
   begin(method: string, url: string, body: unknown): RequestRecord | undefined
-  readonly failures: FailureLog
+  /** Runs SDK code for `where`: a throw is counted and logged once, never reaches the page. */
+  guard<T>(where: string, work: () => T): T | undefined
 }
 
 /** The SDK instance behind `init()`. */
-export interface BrowserClient extends Recorder {
+export interface BrowserClient {
   setUser(user: BrowserUser): void
   clearUser(): void
   action(name: string, fields?: AuditEventFields): void
@@ -99,6 +100,7 @@ const errorName = (error: unknown): string => {
 export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof fetch): BrowserClient {
   const { endpoint, maxQueueEvents, requestIdHeader } = options
   const failures = createFailureLog(options.onError && { log: options.onError })
+  const safely = <T>(where: string, work: () => T): T | undefined => guard(failures, where, work, undefined)
   const masker = createMasker(options.mask)
   const url = apiUrl(options, 'batch')
   const pageId = uuidv7()
@@ -165,7 +167,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
     leftoversTimer = undefined
     let chars = 0
     const kept = [...beaconed, ...[...live.values()].map((request) => masker.maskToJson(orphan(request)))].filter((json) => (chars += json.length) <= MAX_LEFTOVER_CHARS)
-    guard(failures, 'leftovers', () => (kept[0] ? localStorage.setItem(leftoversKey, `[${kept}]`) : localStorage.removeItem(leftoversKey)), undefined)
+    safely('leftovers', () => (kept[0] ? localStorage.setItem(leftoversKey, `[${kept}]`) : localStorage.removeItem(leftoversKey)))
   }
   const changed = (): void => void (leftoversTimer ??= setTimeout(writeLeftovers, WRITE_DELAY_MS))
 
@@ -215,7 +217,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
     const dropped = sender.takeDropReport()
     if (Object.keys(dropped)[0]) sendWhileLeaving(apiUrl(options, 'client-report'), JSON.stringify({ dropped, sdk: { name: '@echotrail/browser', version: SDK_VERSION } }), fetchImpl)
   }
-  const guarded = (where: string, work: () => void) => (): void => guard(failures, where, work, undefined)
+  const guarded = (where: string, work: () => void) => (): void => safely(where, work)
   const listeners: [EventTarget, string, () => void][] = [
     [window, 'pagehide', guarded('unload.pagehide', () => leave(true))],
     [window, 'online', sender.retryNow],
@@ -249,7 +251,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
   })()
 
   const recorder: Recorder = {
-    failures,
+    guard: safely,
     begin(method, rawUrl, body) {
       const upper = method.toUpperCase()
       const target = new URL(rawUrl, location.href)
@@ -280,10 +282,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
       return {
         requestId,
         end: (outcome) =>
-          guard(
-            failures,
-            'request.end',
-            () => {
+          safely('request.end', () => {
               if (!live.delete(id)) return
               changed()
               Object.assign(
@@ -296,16 +295,13 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
                     : { action: 'http.request', metadata: { opaque: true } },
               ).response_time = elapsedMs(startMs)
               enqueue(event)
-            },
-            undefined,
-          ),
+          }),
       }
     },
   }
   const unpatch = [options.captureFetch && patchFetch(recorder, fetchImpl, requestIdHeader), options.captureXhr && patchXhr(recorder, requestIdHeader)]
 
   return {
-    ...recorder,
     setUser(next) {
       user = {}
       for (const key in USER_FIELDS) {
@@ -320,7 +316,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
       user = {}
     },
     action(name, fields) {
-      guard(failures, 'action', () => enqueue({ ...common(), ...fields, action: name }), undefined)
+      safely('action', () => enqueue({ ...common(), ...fields, action: name }))
     },
     flush: sender.flush,
     stats: () => ({ ...sender.stats(), failures: failures.counts().total, inFlight: live.size }),

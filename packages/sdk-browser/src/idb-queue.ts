@@ -1,5 +1,5 @@
 import type { EventQueue, QueuedEvent } from '@echotrail/core'
-import { createStore, get, update } from 'idb-keyval'
+import { createStore, promisifyRequest } from 'idb-keyval'
 
 /** The whole queue, one IndexedDB record: the next id to give and the events, oldest first. */
 interface Stored {
@@ -14,18 +14,26 @@ const empty = (): Stored => ({ n: 1, q: [] })
  * Creates an `EventQueue` in IndexedDB (through idb-keyval), so events survive reloads,
  * crashes and offline spells. The queue is one record: a page's queue is bounded (1,000
  * events / 1 MiB by default) and changes about once a second, so rewriting it whole costs
- * little, and each change is one read-modify-write transaction (idb-keyval's `update`):
+ * little, and each change is one read-modify-write transaction:
  * a push that fails stores nothing, and tabs of one origin sharing the queue never
  * interleave. The collector's idempotency on `event_id` keeps an event sent by two tabs
  * stored once.
  */
 export function createIndexedDbQueue(databaseName = 'echotrail-queue'): EventQueue {
-  const store = createStore(databaseName, 'events')
-  const read = (): Promise<Stored> => get<Stored>(KEY, store).then((stored) => stored ?? empty())
-  const change = <T>(work: (stored: Stored) => T): Promise<T> => {
-    let result: T
-    return update<Stored>(KEY, (stored = empty()) => ((result = work(stored)), stored), store).then(() => result)
-  }
+  const use = createStore(databaseName, 'events')
+  const read = (): Promise<Stored> => use('readonly', (store) => promisifyRequest(store.get(KEY))).then((stored) => (stored as Stored | undefined) ?? empty())
+  // Read, change and write back in one readwrite transaction; resolves once it committed.
+  const change = <T>(work: (stored: Stored) => T): Promise<T> =>
+    use('readwrite', (store) => {
+      let result: T
+      const request = store.get(KEY)
+      request.onsuccess = () => {
+        const stored = (request.result as Stored | undefined) ?? empty()
+        result = work(stored)
+        store.put(stored, KEY)
+      }
+      return promisifyRequest(store.transaction).then(() => result)
+    })
   return {
     push: (events, { maxEvents, maxBytes }) =>
       change((stored) => {

@@ -65,13 +65,12 @@ export type ResolvedOptions = { -readonly [K in keyof typeof BROWSER_DEFAULTS]: 
  * an SDK misconfigured in a page must never break that page (it stays disabled).
  */
 export function resolveOptions(options: BrowserOptions | undefined): ResolvedOptions | string {
-  if (!options?.publishableKey?.startsWith?.('et_pk_')) {
-    return 'publishableKey must be a publishable key (et_pk_…); secret keys never belong in a page'
-  }
-  const resolved = { ...options } as Record<string, unknown>
-  for (const [key, value] of Object.entries(BROWSER_DEFAULTS)) resolved[key] ??= value
-  const result = resolved as ResolvedOptions
-  result.endpoint = result.endpoint.replace(/\/+$/, '')
-  result.requestIdHeader = result.requestIdHeader.toLowerCase()
-  return result
+  // Secret keys never belong in a page.
+  if (!options?.publishableKey?.startsWith?.('et_pk_')) return 'publishableKey must be a publishable key (et_pk_…)'
+  const result = { ...BROWSER_DEFAULTS } as Record<string, unknown>
+  for (const key in options) result[key] = options[key as keyof BrowserOptions] ?? result[key]
+  const resolved = result as ResolvedOptions
+  resolved.endpoint = resolved.endpoint.replace(/\/+$/, '')
+  resolved.requestIdHeader = resolved.requestIdHeader.toLowerCase()
+  return resolved
 }

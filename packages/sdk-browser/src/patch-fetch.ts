@@ -1,4 +1,3 @@
-import { guard } from '@echotrail/core'
 import type { Recorder } from './client.js'
 
 /**
@@ -11,8 +10,7 @@ export function patchFetch(recorder: Recorder, original: typeof fetch, header: s
   function echotrailFetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // eslint-disable-next-line prefer-rest-params
     let args = arguments as unknown as Parameters<typeof fetch>
-    const record = guard(
-      recorder.failures,
+    const record = recorder.guard(
       'fetch.begin',
       () => {
         const request = input instanceof Request ? input : undefined
@@ -27,7 +25,6 @@ export function patchFetch(recorder: Recorder, original: typeof fetch, header: s
         }
         return started
       },
-      undefined,
     )
     // The host's call runs outside our guard: its exceptions and rejections stay its own.
     const pending = original.apply(this, args)

@@ -1,4 +1,3 @@
-import { guard } from '@echotrail/core'
 import type { Recorder, RequestRecord } from './client.js'
 
 interface XhrState {
@@ -40,15 +39,13 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
   }
 
   proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-    guard(
-      recorder.failures,
+    recorder.guard(
       'xhr.open',
       () => {
         // open() on a busy request ends that request without firing loadend.
         end(states.get(this), 'AbortError')
         states.set(this, { method: String(method), url: String(url) })
       },
-      undefined,
     )
     // eslint-disable-next-line prefer-rest-params
     return open.apply(this, arguments as unknown as Parameters<typeof open>)
@@ -64,8 +61,7 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
     const state = states.get(this)
     // A send() the browser will refuse (not opened, or sent twice) is not recorded.
     if (state && this.readyState === 1 && !state.record) {
-      guard(
-        recorder.failures,
+      recorder.guard(
         'xhr.send',
         () => {
           state.failure = undefined
@@ -73,7 +69,6 @@ export function patchXhr(recorder: Recorder, header: string): () => void {
           if (record?.requestId && !state.headerSet) setRequestHeader.call(this, header, record.requestId)
           if (record) for (const type of ['error', 'abort', 'timeout', 'loadend']) this.addEventListener(type, onEnding)
         },
-        undefined,
       )
     }
     try {

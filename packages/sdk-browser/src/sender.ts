@@ -11,6 +11,7 @@ import {
   type Transport,
 } from '@echotrail/core'
 import { classify, retryDelayMs } from './retry-delay.js'
+import { noop } from './transport.js'
 
 /** What the page's sender is built from. */
 export interface SenderOptions<E> {
@@ -61,7 +62,6 @@ const ENVELOPE_BYTES = 13
 
 /** A count of zero for every drop reason. */
 export const zeroes = (): Record<DropReason, number> => Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>
-const noop = (): void => {}
 
 /**
  * Creates the page's sender: the batching, bounding, retrying and counting of core's

@@ -6,7 +6,8 @@ import type { EncodedBatch, SendOutcome, Transport } from '@echotrail/core'
  */
 export const KEEPALIVE_BUDGET_BYTES = 60 * 1_024
 
-const noop = (): void => {}
+/** Does nothing: the fallback of best-effort work (`.catch(noop)`) and of unset hooks. */
+export const noop = (): void => {}
 // CORS-simple: a text/plain POST without credentials needs no preflight.
 const post = (body: string, keepalive: boolean, signal: AbortSignal | null = null): RequestInit => ({
   method: 'POST',

@@ -22,11 +22,11 @@ const SECRET_HINT = /bearer|basic|et_[sp]k_|bat_/i
 // Nothing built in can match a shorter string (`bat_` + 8 characters).
 const MIN_SECRET_CHARS = 12
 
-const replaceSecret = (_match: string, scheme: string | undefined, prefix: string | undefined): string =>
-  scheme === undefined ? `${prefix ?? ''}${MASKED}` : `${scheme} ${MASKED}`
+// One alternative matched: a scheme (kept, with one space) or a key prefix (kept).
+const replaceSecret = (_match: string, scheme: string | undefined, prefix: string): string => (scheme ? `${scheme} ` : prefix) + MASKED
 
 // An empty match would insert a mask between every pair of characters.
-const replacePattern = (match: string): string => (match.length === 0 ? match : MASKED)
+const replacePattern = (match: string): string => match && MASKED
 
 // The start of an authority with a ':' and nothing yet that ends it or closes userinfo.
 const OPEN_USERINFO = /^[^\s/?#@]*:[^\s/?#@]*$/
