@@ -47,12 +47,12 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000
 const INDEXED_TEXT_FIELDS = ['service_name', 'action'] as const
 const MAX_INDEXED_TEXT_LENGTH = 255
 
-function indexedTextIssues(event: Record<string, unknown>): Issue[] {
-  const issues: Issue[] = []
+function indexedTextIssues(event: Record<string, unknown>): Issue[] | undefined {
+  let issues: Issue[] | undefined
   for (const field of INDEXED_TEXT_FIELDS) {
     const value = event[field]
     if (typeof value === 'string' && value.length > MAX_INDEXED_TEXT_LENGTH) {
-      issues.push({ path: [field], message: `${field} is longer than ${MAX_INDEXED_TEXT_LENGTH} characters`, code: 'too_big' })
+      ;(issues ??= []).push({ path: [field], message: `${field} is longer than ${MAX_INDEXED_TEXT_LENGTH} characters`, code: 'too_big' })
     }
   }
   return issues
@@ -83,8 +83,8 @@ export function prepareEvent(raw: unknown, ctx: PrepareContext): PrepareResult {
     return { ok: false, issues: [{ path: [], message: 'the event nests too deeply', code: 'too_big' }] }
   }
   const tooLong = indexedTextIssues(raw as Record<string, unknown>)
-  if (!parsed.success || tooLong.length > 0) {
-    return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...tooLong] }
+  if (!parsed.success || tooLong) {
+    return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...(tooLong ?? [])] }
   }
   // One pass builds the stored document: known fields copied, unknown ones gathered
   // for metadata.extra (what core's splitUnknownFields does, without its two copies).
