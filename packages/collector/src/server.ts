@@ -28,10 +28,11 @@ export const nodeSha256: Sha256 = (data) => hash('sha256', data, 'buffer')
 
 /**
  * An event's hash from its canonical JSON text: SHA-256(0x00 ‖ UTF-8(text)), the same
- * bytes core's `hashEvent` hashes. U+0000 encodes as the single byte 0x00, and the
- * one-shot `crypto.hash` skips a Hash object per event.
+ * bytes core's `hashEvent` hashes, as a latin1 ("binary") string, one char per byte. U+0000
+ * encodes as the single byte 0x00; the one-shot `crypto.hash` skips a Hash object, and
+ * a string skips the ArrayBuffer a Buffer would own, per event (0.7 against 1.2 µs).
  */
-export const hashCanonicalJson = (json: string): Uint8Array => hash('sha256', `\u0000${json}`, 'buffer')
+export const hashCanonicalJson = (json: string): string => hash('sha256', `\u0000${json}`, 'binary')
 
 /** A running collector. */
 export interface RunningCollector {

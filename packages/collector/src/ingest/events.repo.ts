@@ -17,7 +17,8 @@ export interface AppendInput {
   expectedHead: Uint8Array | null
   /** JSON array of the stored documents, in seq order. */
   docsJson: string
-  hashes: readonly Uint8Array[]
+  /** The events' hashes, 32 bytes each, in seq order. */
+  hashes: Uint8Array
   root: Uint8Array
   /** With a signature: the head it signs. */
   head: Uint8Array | null
@@ -31,7 +32,7 @@ export async function appendCommit(db: Queryable, input: AppendInput): Promise<A
     input.expectedLastSeq,
     input.expectedHead,
     input.docsJson,
-    Buffer.concat(input.hashes),
+    input.hashes,
     input.root,
     input.head,
     input.signature,

@@ -8,7 +8,7 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest()
 
 function event(n: number): PreparedEvent {
   const json = `{"event_id":"00000000-0000-7000-8000-${String(n).padStart(12, '0')}"}`
-  return { eventId: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`, occurredAtMs: 0, receivedAtMs: 0, json, hash: sha256(Buffer.from(json)) }
+  return { eventId: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`, occurredAtMs: 0, receivedAtMs: 0, json, hash: sha256(Buffer.from(json)).toString('latin1') }
 }
 
 /** A database whose appends stay pending until the test answers them, in order. */

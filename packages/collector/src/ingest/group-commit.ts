@@ -220,7 +220,11 @@ async function commitProject(
   // Only a signed commit needs the next head before the database has it.
   let known = options.signer ? heads.get(projectId) : undefined
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS && candidates.length > 0; attempt++) {
-    const root = await merkleRoot(candidates.map((c) => c.event.hash), options.sha256)
+    // One Buffer for the commit's hashes (prepared as latin1 strings, a byte per char);
+    // the Merkle leaves are views into it.
+    const hashes = Buffer.from(candidates.map((c) => c.event.hash).join(''), 'latin1')
+    const leaves = candidates.map((_, i) => hashes.subarray(i * 32, i * 32 + 32))
+    const root = await merkleRoot(leaves, options.sha256)
     let signed: { lastSeq: number; head: Uint8Array; signature: Uint8Array } | undefined
     if (options.signer) {
       if (!known) {
@@ -237,7 +241,7 @@ async function commitProject(
       expectedLastSeq: signed ? known!.lastSeq : null,
       expectedHead: signed ? known!.head : null,
       docsJson: `[${candidates.map((c) => c.event.json).join(',')}]`,
-      hashes: candidates.map((c) => c.event.hash),
+      hashes,
       root,
       head: signed?.head ?? null,
       signature: signed?.signature ?? null,

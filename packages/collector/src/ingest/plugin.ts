@@ -19,8 +19,8 @@ export interface IngestDeps {
   keys: KeyResolver
   limiter: RateLimiter
   masker: Masker
-  /** SHA-256(0x00 ‖ UTF-8 of canonical JSON), synchronous (see prepare-event.ts). */
-  hashCanonical: (json: string) => Uint8Array
+  /** SHA-256(0x00 ‖ UTF-8 of canonical JSON), synchronous, as a latin1 string (see prepare-event.ts). */
+  hashCanonical: (json: string) => string
   metrics: Metrics
   /** Start of the oldest live partition, in ms. */
   oldestAcceptedMs: () => number

@@ -16,8 +16,8 @@ export interface PreparedEvent {
   receivedAtMs: number
   /** The stored document as RFC 8785 canonical JSON: exactly what `hash` covers. */
   json: string
-  /** SHA-256(0x00 ‖ json), 32 bytes: the event's ledger leaf. */
-  hash: Uint8Array
+  /** SHA-256(0x00 ‖ json), the event's ledger leaf: 32 bytes as a latin1 string (see server.ts). */
+  hash: string
 }
 
 /** What the request around an event decides about it. */
@@ -30,8 +30,8 @@ export interface PrepareContext {
   /** Publishable keys may only write browser events. */
   keyKind: 'secret' | 'publishable'
   masker: Masker
-  /** SHA-256(0x00 ‖ UTF-8 of a canonical JSON text), synchronous. */
-  hashCanonical: (json: string) => Uint8Array
+  /** SHA-256(0x00 ‖ UTF-8 of a canonical JSON text), synchronous, as a latin1 string. */
+  hashCanonical: (json: string) => string
 }
 
 /** Either a prepared event or the issues that reject it. */
