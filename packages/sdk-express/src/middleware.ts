@@ -1,8 +1,8 @@
-import type { AdapterOptions, EchotrailRequestContext, NodeRequestHooks } from '@echotrail/node/http'
+import type { AdapterOptions, BodyTaps, ChunkObserver, EchotrailRequestContext, NodeRequestHooks } from '@echotrail/node/http'
 import { createRequestCapture, recordNodeRequest } from '@echotrail/node/http'
 import type { NodeClient } from '@echotrail/node'
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
-import { IncomingMessage } from 'node:http'
+import { IncomingMessage, ServerResponse } from 'node:http'
 
 /** Options of `echotrail()`: the capture options of @echotrail/node and a client or its options. */
 export type ExpressOptions = AdapterOptions<Request>
@@ -29,7 +29,9 @@ declare global {
 // `req.echotrail` is an accessor defined once on Express's base request prototype,
 // shared by an app and its sub-apps.
 const RECORD = Symbol('echotrail.record')
-type Locals = { [RECORD]?: EchotrailRequestContext }
+const REQUEST_TAP = Symbol('echotrail.requestTap')
+const RESPONSE_TAP = Symbol('echotrail.responseTap')
+type Locals = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver }
 const ACCESSOR = {
   configurable: true,
   enumerable: false,
@@ -46,8 +48,8 @@ let lastProto: object | null = null
 
 function attach(req: Request, record: EchotrailRequestContext): void {
   const proto = Object.getPrototypeOf(req) as object | null
-  const locals = (req.res as { locals?: Locals } | undefined)?.locals
-  if (typeof locals === 'object' && locals !== null && (proto === lastProto || installAccessor(proto))) {
+  const locals = localsOf(req)
+  if (locals !== undefined && (proto === lastProto || installAccessor(proto))) {
     lastProto = proto
     locals[RECORD] = record
   } else {
@@ -59,14 +61,109 @@ function attach(req: Request, record: EchotrailRequestContext): void {
 
 /** Defines the accessor on the prototype just above IncomingMessage.prototype (Express's `request`); false when there is none or it holds another `echotrail`. */
 function installAccessor(proto: object | null): boolean {
-  for (let p = proto; p !== null && p !== IncomingMessage.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    if (Object.getPrototypeOf(p) !== IncomingMessage.prototype) continue
-    const own = Object.getOwnPropertyDescriptor(p, 'echotrail')
-    if (own === undefined) Object.defineProperty(p, 'echotrail', ACCESSOR)
-    else if (own.get !== ACCESSOR.get) return false
-    return true
+  const base = expressBase(proto, IncomingMessage.prototype)
+  if (base === undefined) return false
+  const own = Object.getOwnPropertyDescriptor(base, 'echotrail')
+  if (own === undefined) Object.defineProperty(base, 'echotrail', ACCESSOR)
+  return own === undefined || own.get === ACCESSOR.get
+}
+
+const localsOf = (req: Request): Locals | undefined => {
+  const locals = (req.res as { locals?: Locals } | undefined)?.locals
+  return typeof locals === 'object' && locals !== null ? locals : undefined
+}
+
+/** The prototype just above `core` in the chain from `proto` (Express's `request` or `response`), if any. */
+function expressBase(proto: object | null, core: object): object | undefined {
+  for (let p = proto; p !== null && p !== core; p = Object.getPrototypeOf(p) as object | null) {
+    if (Object.getPrototypeOf(p) === core) return p
   }
-  return false
+  return undefined
+}
+
+// Body taps for the same reason: wrapping req.emit, res.write and res.end on each request
+// adds three properties to objects with a hidden class of their own. Instead `emit`,
+// `write` and `end` are wrapped once on Express's base prototypes, and look for the
+// request's observer in res.locals; requests without one pass straight through. The
+// wrappers call whatever the prototype above holds at call time, so patches made later
+// by others (APM agents) still run.
+const WRAPPED = Symbol.for('echotrail.express.bodyTaps')
+
+function wrapRequestEmit(base: Record<PropertyKey, unknown>): void {
+  const above = Object.getPrototypeOf(base) as { emit: (...args: unknown[]) => boolean }
+  base.emit = function emit(this: Request, event: unknown, chunk: unknown): boolean {
+    if (event === 'data') {
+      try {
+        localsOf(this)?.[REQUEST_TAP]?.add(chunk)
+      } catch {
+        // Observation is best-effort; the chunk is emitted regardless.
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params -- passes every argument on without copying them
+    return above.emit.apply(this, arguments as unknown as unknown[])
+  }
+}
+
+function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
+  const above = Object.getPrototypeOf(base) as { write: (...args: unknown[]) => boolean; end: (...args: unknown[]) => unknown }
+  const observe = (res: { locals?: Locals }, chunk: unknown, encoding: unknown): void => {
+    try {
+      const locals = res.locals
+      const tap = typeof locals === 'object' && locals !== null ? locals[RESPONSE_TAP] : undefined
+      if (tap !== undefined) tap.add(chunk, encoding)
+    } catch {
+      // Observation is best-effort; the write itself must happen.
+    }
+  }
+  base.write = function write(this: { locals?: Locals }, chunk: unknown, encoding: unknown): boolean {
+    observe(this, chunk, encoding)
+    // eslint-disable-next-line prefer-rest-params -- as above
+    return above.write.apply(this, arguments as unknown as unknown[])
+  }
+  base.end = function end(this: { locals?: Locals }, chunk: unknown, encoding: unknown): unknown {
+    observe(this, chunk, encoding)
+    // eslint-disable-next-line prefer-rest-params -- as above
+    return above.end.apply(this, arguments as unknown as unknown[])
+  }
+}
+
+/** Wraps `base` once (marked, so two copies of this package never wrap twice); false when another wrapper owns it. */
+function wrapOnce(base: object | undefined, wrap: (base: Record<PropertyKey, unknown>) => void): boolean {
+  if (base === undefined) return false
+  const marked = base as Record<PropertyKey, unknown>
+  if (marked[WRAPPED] === undefined) {
+    wrap(marked)
+    Object.defineProperty(marked, WRAPPED, { value: RECORD })
+  }
+  return marked[WRAPPED] === RECORD
+}
+
+let wrappedRequestProto: object | null = null
+let wrappedResponseProto: object | null = null
+
+const EXPRESS_TAPS: BodyTaps<Request> = {
+  request(req, _raw, observer) {
+    const locals = localsOf(req)
+    if (locals === undefined) return false
+    const proto = Object.getPrototypeOf(req) as object | null
+    if (proto !== wrappedRequestProto) {
+      if (!wrapOnce(expressBase(proto, IncomingMessage.prototype), wrapRequestEmit)) return false
+      wrappedRequestProto = proto
+    }
+    locals[REQUEST_TAP] = observer
+    return true
+  },
+  response(req, res, observer) {
+    const locals = localsOf(req)
+    if (locals === undefined) return false
+    const proto = Object.getPrototypeOf(res) as object | null
+    if (proto !== wrappedResponseProto) {
+      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), wrapResponseWrites)) return false
+      wrappedResponseProto = proto
+    }
+    locals[RESPONSE_TAP] = observer
+    return true
+  },
 }
 
 const EXPRESS_HOOKS: NodeRequestHooks<Request> = {
@@ -79,6 +176,7 @@ const EXPRESS_HOOKS: NodeRequestHooks<Request> = {
   // What a body parser (express.json(), urlencoded, text) left; the tapped bytes otherwise.
   parsedBody: (req) => (req as { body?: unknown }).body,
   attach,
+  taps: EXPRESS_TAPS,
 }
 
 // for…in stops at the first key; Object.keys would build the array of all of them.

@@ -168,29 +168,43 @@ describe.each([
     expect(stored.every((e) => e.identifier === undefined)).toBe(true)
   })
 
-  it('hands req.echotrail to handlers of a mounted sub-app without adding a property to req', async () => {
-    const mw = echotrail(options({ service: `${service}-subapp` }))
+  it('hands req.echotrail and body capture to a mounted sub-app without adding properties to req or res', async () => {
+    const mw = echotrail(options({ service: `${service}-subapp`, captureRequestBody: true, captureResponseBody: true }))
     const app = express()
     app.use(mw)
     const admin = express()
-    const seen: { ownProperty: boolean; requestId: string | undefined }[] = []
-    admin.get('/tenants/:id', (req, res) => {
-      seen.push({ ownProperty: Object.hasOwn(req, 'echotrail'), requestId: req.echotrail?.requestId })
+    admin.use(express.json())
+    const seen: { ownProperties: string[]; requestId: string | undefined }[] = []
+    admin.post('/tenants/:id', (req, res) => {
+      const own = [...['echotrail', 'emit'].filter((key) => Object.hasOwn(req, key)), ...['write', 'end'].filter((key) => Object.hasOwn(res, key))]
+      seen.push({ ownProperties: own, requestId: req.echotrail?.requestId })
       req.echotrail?.setUser({ identifier: `admin-${req.params.id}` })
-      res.json({ ok: true })
+      res.json({ ok: true, password: 'hunter2' })
     })
     app.use('/admin', admin)
     const { base, stop } = await serve(app)
-    const res = await fetch(`${base}/admin/tenants/9`, { headers: { 'x-request-id': 'req-sub-1' } })
+    const res = await fetch(`${base}/admin/tenants/9`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'req-sub-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ plan: 'pro', secret: 's3' }),
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('x-request-id')).toBe('req-sub-1')
     await res.arrayBuffer()
     await stop()
     await settle()
     await mw.client.shutdown()
-    expect(seen).toEqual([{ ownProperty: false, requestId: 'req-sub-1' }])
+    expect(seen).toEqual([{ ownProperties: [], requestId: 'req-sub-1' }])
     const stored = (await collector.events()).filter((e) => e.service_name === `${service}-subapp`)
-    expect(stored).toEqual([expect.objectContaining({ route: '/admin/tenants/:id', identifier: 'admin-9', request_id: 'req-sub-1' })])
+    expect(stored).toEqual([
+      expect.objectContaining({
+        route: '/admin/tenants/:id',
+        identifier: 'admin-9',
+        request_id: 'req-sub-1',
+        request_body: { plan: 'pro', secret: '********' },
+        response_body: { ok: true, password: '********' },
+      }),
+    ])
   })
 
   it('keeps a req.echotrail the app assigned itself', async () => {

@@ -14,6 +14,25 @@ export interface NodeRequestHooks<Req> {
   parsedBody?(req: Req): unknown
   /** Makes the record `req.echotrail`; by default an own property of the request. */
   attach?(req: Req, record: EchotrailRequestContext): void
+  /** Where body chunks are observed; by default wrappers set on the request and response themselves. */
+  taps?: BodyTaps<Req>
+}
+
+/** Receives the body chunks of one request or response as they pass. */
+export interface ChunkObserver {
+  add(chunk: unknown, encoding?: unknown): void
+}
+
+/**
+ * Hands body chunks to observers. An adapter whose framework gives request objects a
+ * hidden class of their own (Express) observes through its prototypes instead, since a
+ * wrapper set on the object itself costs a new hidden class every request.
+ */
+export interface BodyTaps<Req> {
+  /** Makes `observer` see every 'data' chunk `req` emits; false when it cannot (the default wrappers are used). */
+  request(hostReq: Req, req: IncomingMessage, observer: ChunkObserver): boolean
+  /** Makes `observer` see every chunk written to `res` (write and end); false when it cannot. */
+  response(hostReq: Req, res: ServerResponse, observer: ChunkObserver): boolean
 }
 
 /**
@@ -77,10 +96,14 @@ export function recordNodeRequest<Req extends object>(
     if (requestKind !== undefined) {
       // node:http hands out every 'data' chunk as a fresh copy: kept by reference.
       requestTap = new BodyTap(o.maxBodyBytes, false)
-      tapEmittedData(req, requestTap)
+      if (hooks.taps === undefined || !hooks.taps.request(hostReq, req, requestTap)) tapEmittedData(req, requestTap)
     }
   }
-  const responseTap = o.captureResponseBody ? tapWrites(res, o.maxBodyBytes) : undefined
+  let responseTap: ResponseTap | undefined
+  if (o.captureResponseBody) {
+    responseTap = new ResponseTap(res, o.maxBodyBytes)
+    if (hooks.taps === undefined || !hooks.taps.response(hostReq, res, responseTap)) tapWrites(res, responseTap)
+  }
   // `on`, not `once`: 'close' comes once anyway, and `once` wraps every listener in a bound copy.
   res.on('close', () => {
     try {
@@ -116,7 +139,7 @@ function requestBodyOf<Req>(hostReq: Req, hooks: NodeRequestHooks<Req>, tap: Bod
  * the stream to flowing mode before the app reads it. `read()` emits 'data' too, so
  * pipes, async iteration and body parsers are all seen.
  */
-function tapEmittedData(req: IncomingMessage, tap: BodyTap): void {
+function tapEmittedData(req: IncomingMessage, tap: ChunkObserver): void {
   const emit = req.emit
   req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'data') tap.add(args[0])
@@ -125,22 +148,35 @@ function tapEmittedData(req: IncomingMessage, tap: BodyTap): void {
 }
 
 /** Copies written chunks up to `maxBytes`, once the headers say the body is recordable: JSON, form or text, not compressed. */
-function tapWrites(res: ServerResponse, maxBytes: number): { tap: BodyTap; kind: BodyKind | undefined } {
+class ResponseTap implements ChunkObserver {
   // Copied: the app may reuse a buffer once write() returned.
-  const state: { tap: BodyTap; kind: BodyKind | undefined; decided: boolean } = { tap: new BodyTap(maxBytes, true), kind: undefined, decided: false }
-  const observe = (chunk: unknown, encoding: unknown): void => {
-    if (!state.decided) {
-      state.decided = true
-      const type = responseHeader(res, 'content-type')
-      state.kind = encodedBody(responseHeader(res, 'content-encoding')) ? undefined : bodyKindOf(type)
-    }
-    if (state.kind !== undefined && typeof chunk !== 'function') state.tap.add(chunk, encoding)
+  readonly tap: BodyTap
+  kind: BodyKind | undefined = undefined
+  #decided = false
+  readonly #res: ServerResponse
+
+  constructor(res: ServerResponse, maxBytes: number) {
+    this.#res = res
+    this.tap = new BodyTap(maxBytes, true)
   }
+
+  add(chunk: unknown, encoding?: unknown): void {
+    if (!this.#decided) {
+      this.#decided = true
+      const type = responseHeader(this.#res, 'content-type')
+      this.kind = encodedBody(responseHeader(this.#res, 'content-encoding')) ? undefined : bodyKindOf(type)
+    }
+    if (this.kind !== undefined && typeof chunk !== 'function') this.tap.add(chunk, encoding)
+  }
+}
+
+/** Wraps this response's own `write` and `end` so `observer` sees every chunk. */
+function tapWrites(res: ServerResponse, observer: ChunkObserver): void {
   const write = res.write
   const end = res.end
   res.write = function (this: ServerResponse, ...args: unknown[]): boolean {
     try {
-      observe(args[0], args[1])
+      observer.add(args[0], args[1])
     } catch {
       // Observation is best-effort; the write itself must happen.
     }
@@ -148,13 +184,12 @@ function tapWrites(res: ServerResponse, maxBytes: number): { tap: BodyTap; kind:
   } as typeof res.write
   res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
     try {
-      observe(args[0], args[1])
+      observer.add(args[0], args[1])
     } catch {
       // As above.
     }
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args)
   } as typeof res.end
-  return state
 }
 
 /**
