@@ -63,7 +63,7 @@ export interface BrowserClient {
 }
 
 /** `error_message` of a request whose page went away first. */
-export const PAGE_CLOSED = 'page closed before the response arrived'
+const PAGE_CLOSED = 'page closed before the response arrived'
 
 /**
  * localStorage key prefix of a page's leftovers: the events it would lose if it died
