@@ -260,3 +260,34 @@ describe('unknown fields', () => {
     expect((extra as { polluted?: unknown }).polluted).toBeUndefined()
   })
 })
+
+describe('auditEventSchema: free JSON fields hold JSON data only', () => {
+  it('accepts nested objects and arrays, in any mix', () => {
+    const body = { a: [1, { b: [true, null, 'x'] }], c: { d: { e: [] } } }
+    expect(issuePaths({ ...seed(), query_params: { page: '1', tags: ['a', 'b'] }, request_body: body, metadata: { parameters: body } })).toEqual([])
+    // The same value twice in different fields is fine: each field is walked on its own.
+    const shared = { k: 'v' }
+    expect(issuePaths({ ...seed(), query_params: shared, path_params: shared })).toEqual([])
+  })
+
+  it('refuses cycles at the top and deeper down, and a container held twice', () => {
+    const selfRef: Record<string, unknown> = { page: '1' }
+    selfRef.again = selfRef
+    expect(issuePaths({ ...seed(), query_params: selfRef })).toEqual(['query_params'])
+    const deep: Record<string, unknown> = { a: { b: {} } }
+    ;((deep.a as Record<string, unknown>).b as Record<string, unknown>).up = deep.a
+    expect(issuePaths({ ...seed(), request_body: deep })).toEqual(['request_body'])
+    const leaf = [1, 2]
+    expect(issuePaths({ ...seed(), response_body: { x: leaf, y: leaf } })).toEqual(['response_body'])
+    const list: unknown[] = []
+    list.push(list)
+    expect(issuePaths({ ...seed(), response_body: list })).toEqual(['response_body'])
+  })
+
+  it('refuses what JSON cannot carry, and checks the next value afresh after a refusal', () => {
+    expect(issuePaths({ ...seed(), request_body: { n: Number.NaN } })).toEqual(['request_body'])
+    expect(issuePaths({ ...seed(), request_body: [new Date(0)] })).toEqual(['request_body'])
+    expect(issuePaths({ ...seed(), query_params: { f: () => 1 } })).toEqual(['query_params'])
+    expect(issuePaths({ ...seed(), request_body: { a: [1, 2, 3, { b: Infinity }] }, response_body: { ok: [1, 2, 3] } })).toEqual(['request_body'])
+  })
+})

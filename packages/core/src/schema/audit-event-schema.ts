@@ -30,10 +30,24 @@ function isPlainData(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
+// The walk's stack, reused: the walk is synchronous and calls nothing that could walk.
+const pending: unknown[] = []
+
+/** Ends a walk early, letting go of what it had still to visit. */
+function stop(): false {
+  pending.length = 0
+  return false
+}
+
 /** True when `value` is JSON data: what JSON.parse can produce (no cycles, dates, NaN…). */
 function isJsonData(value: unknown): value is JsonValue {
-  const pending: unknown[] = [value]
-  const seen = new Set<object>()
+  pending.length = 0
+  pending.push(value)
+  // A container seen twice is a cycle (or a shared reference, which JSON cannot hold
+  // either). The first container needs no Set: most values checked here are one flat
+  // object (query_params), so the Set is made only when a second container turns up.
+  let first: object | undefined
+  let seen: Set<object> | undefined
   while (pending.length > 0) {
     const item = pending.pop()
     switch (typeof item) {
@@ -41,21 +55,24 @@ function isJsonData(value: unknown): value is JsonValue {
       case 'boolean':
         continue
       case 'number':
-        if (!Number.isFinite(item)) return false
+        if (!Number.isFinite(item)) return stop()
         continue
       case 'object': {
         if (item === null) continue
-        if (seen.has(item)) return false
-        seen.add(item)
+        if (first === undefined) first = item
+        else {
+          if (item === first || seen?.has(item)) return stop()
+          ;(seen ??= new Set()).add(item)
+        }
         if (Array.isArray(item)) {
           for (let i = 0; i < item.length; i++) pending.push(item[i])
         } else if (isPlainData(item)) {
           for (const key in item) pending.push(item[key])
-        } else return false
+        } else return stop()
         continue
       }
       default:
-        return false
+        return stop()
     }
   }
   return true
