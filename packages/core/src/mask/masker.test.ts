@@ -143,4 +143,10 @@ describe('createMasker', () => {
       expect(isEchotrailError(caught) && caught.code === 'ET_CONFIG_INVALID', JSON.stringify(options)).toBe(true)
     }
   })
+
+  it('says in the error what the option takes and what it got', () => {
+    expect(() => createMasker({ maxDepth: 0 })).toThrow('mask: maxDepth must be an integer from 1 to 1000, got 0')
+    expect(() => createMasker({ maxStringChars: 5 })).toThrow(/^mask: maxStringChars must be an integer of at least \d+, got 5$/)
+    expect(() => createMasker({ extraKeys: ['--'] })).toThrow('mask: extraKeys must be RegExps or names with a letter or digit, got --')
+  })
 })

@@ -9,27 +9,26 @@ export type ResolvedMaskOptions = { readonly [K in keyof MaskOptions]-?: Exclude
 // The cut keeps some text before the marker; a cap below this would keep none.
 const MIN_STRING_CHARS = STRING_TRUNCATED.length * 2
 
-/** Throws `ET_CONFIG_INVALID` naming the option and its value unless `ok`; one short message shape keeps browser bundles small. */
-function check(ok: boolean, option: string, got: unknown): void {
-  if (!ok) throw new EchotrailError('ET_CONFIG_INVALID', `mask: invalid ${option}: ${String(got)}`)
+/**
+ * Throws `ET_CONFIG_INVALID` naming the option, what it takes and the value given
+ * unless `ok`. One message shape keeps browser bundles small; saying what the option
+ * takes is worth its few bytes to whoever reads the error.
+ */
+function check(ok: boolean, option: string, want: string, got: unknown): void {
+  if (!ok) throw new EchotrailError('ET_CONFIG_INVALID', `mask: ${option} must be ${want}, got ${String(got)}`)
 }
 
 const isIntegerIn = (value: number, min: number, max = Infinity): boolean => Number.isInteger(value) && value >= min && value <= max
 
-/**
- * Merges `options` over `MASK_DEFAULTS`; throws `ET_CONFIG_INVALID` naming the bad option:
- * `maxDepth` must be an integer from 1 to `MAX_DEPTH_LIMIT`, `maxStringChars` an integer
- * of at least twice the marker's length, `extraKeys` RegExps or names with a letter or
- * digit, `extraPatterns` RegExps.
- */
+/** Merges `options` over `MASK_DEFAULTS`; throws `ET_CONFIG_INVALID` naming the bad option. */
 export function resolveMaskOptions(options: MaskOptions): ResolvedMaskOptions {
   const resolved = { ...MASK_DEFAULTS } as Record<string, unknown>
   for (const key in MASK_DEFAULTS) resolved[key] = options[key as keyof MaskOptions] ?? resolved[key]
   const { maxDepth, maxStringChars, extraKeys, extraPatterns } = resolved as ResolvedMaskOptions
-  check(isIntegerIn(maxDepth, 1, MAX_DEPTH_LIMIT), 'maxDepth', maxDepth)
-  check(isIntegerIn(maxStringChars, MIN_STRING_CHARS), 'maxStringChars', maxStringChars)
+  check(isIntegerIn(maxDepth, 1, MAX_DEPTH_LIMIT), 'maxDepth', `an integer from 1 to ${MAX_DEPTH_LIMIT}`, maxDepth)
+  check(isIntegerIn(maxStringChars, MIN_STRING_CHARS), 'maxStringChars', `an integer of at least ${MIN_STRING_CHARS}`, maxStringChars)
   // An empty name is a suffix of every key and would mask everything.
-  for (const key of extraKeys) check(key instanceof RegExp || (typeof key === 'string' && normaliseKey(key) !== ''), 'extraKeys', key)
-  for (const pattern of extraPatterns) check(pattern instanceof RegExp, 'extraPatterns', pattern)
+  for (const key of extraKeys) check(key instanceof RegExp || (typeof key === 'string' && normaliseKey(key) !== ''), 'extraKeys', 'RegExps or names with a letter or digit', key)
+  for (const pattern of extraPatterns) check(pattern instanceof RegExp, 'extraPatterns', 'RegExps', pattern)
   return resolved as ResolvedMaskOptions
 }
