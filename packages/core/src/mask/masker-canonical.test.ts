@@ -33,4 +33,14 @@ describe('maskToCanonicalJson', () => {
     const json = masker.maskToCanonicalJson({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '\u0080': 4, '1': 5 })
     expect(json).toBe(canonicalize({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '\u0080': 4, '1': 5 }))
   })
+
+  it('orders objects of any size, small ones sorted in place and large ones by the built-in sort', () => {
+    const names = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('a', 'aa', 'ab', 'b', '_', 'A', '10', '9'))
+    fc.assert(
+      fc.property(fc.dictionary(names, fc.integer(), { minKeys: 0, maxKeys: 80 }).filter(wellFormed), (value) => {
+        expect(masker.maskToCanonicalJson(value)).toBe(canonicalize(masker.mask(value)))
+      }),
+      { numRuns: 1_000 },
+    )
+  })
 })
