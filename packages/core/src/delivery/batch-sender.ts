@@ -303,7 +303,8 @@ class BatchSenderImpl<E extends object> {
 
   /** Removes settled events from the queue; call only inside `#exclusive`. */
   async #remove(events: readonly QueuedEvent[]): Promise<void> {
-    const ids = events.filter((event) => !this.#evictedInFlight.has(event.id)).map((event) => event.id)
+    const ids: number[] = []
+    for (const event of events) if (!this.#evictedInFlight.has(event.id)) ids.push(event.id)
     if (ids.length === 0) return
     try {
       await this.#queue.remove(ids)

@@ -14,10 +14,12 @@ describe('encodeBatch', () => {
     const batch = encodeBatch([{ json: '{"a":1}', bytes: 7 }, { json: '{"b":"é"}', bytes: 10 }])
     expect(batch.body).toBe('{"events":[{"a":1},{"b":"é"}]}')
     expect(batch.events).toBe(2)
+    expect(batch.eventJson).toEqual(['{"a":1}', '{"b":"é"}'])
   })
 
   it('encodes an empty batch as an empty events array', () => {
-    expect(encodeBatch([])).toEqual({ body: '{"events":[]}', events: 0, bytes: BATCH_ENVELOPE_BYTES })
+    const batch = encodeBatch([])
+    expect({ body: batch.body, events: batch.events, bytes: batch.bytes }).toEqual({ body: '{"events":[]}', events: 0, bytes: BATCH_ENVELOPE_BYTES })
   })
 
   it('reports the exact UTF-8 length of the body and parses back to the events', () => {

@@ -14,18 +14,29 @@ export function batchBodyBytes(eventBytes: number, events: number): number {
 /**
  * Builds the `POST /v1/audit/batch` body from events serialised when they were queued,
  * so an event is never stringified twice, not even when its batch is retried or split.
+ * The body is joined on first read: a transport writing bytes reads `eventJson` instead.
  */
 export function encodeBatch(events: readonly { readonly json: string; readonly bytes: number }[]): EncodedBatch {
-  const parts = new Array<string>(events.length)
+  const eventJson = new Array<string>(events.length)
   let eventBytes = 0
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!
-    parts[i] = event.json
+    eventJson[i] = event.json
     eventBytes += event.bytes
   }
-  return {
-    body: BODY_START + parts.join(',') + BODY_END,
-    events: events.length,
-    bytes: batchBodyBytes(eventBytes, events.length),
+  return new JoinedOnRead(eventJson, batchBodyBytes(eventBytes, events.length))
+}
+
+class JoinedOnRead implements EncodedBatch {
+  #body: string | undefined
+  constructor(
+    readonly eventJson: readonly string[],
+    readonly bytes: number,
+  ) {}
+  get events(): number {
+    return this.eventJson.length
+  }
+  get body(): string {
+    return (this.#body ??= BODY_START + this.eventJson.join(',') + BODY_END)
   }
 }

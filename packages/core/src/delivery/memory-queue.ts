@@ -44,6 +44,18 @@ class MemoryQueue implements EventQueue {
   async remove(ids: readonly number[]): Promise<void> {
     const oldest = this.#items[this.#head]?.id
     if (oldest === undefined) return
+    // The usual case, a delivered batch: exactly the oldest events, in order. Moving the
+    // head past them needs no set of ids.
+    if (ids[0] === oldest && this.#head + ids.length <= this.#items.length) {
+      let prefix = true
+      for (let k = 1; k < ids.length && prefix; k++) prefix = this.#items[this.#head + k]!.id === ids[k]
+      if (prefix) {
+        for (let k = 0; k < ids.length; k++) this.#bytes -= this.#items[this.#head + k]!.bytes
+        this.#head += ids.length
+        this.#compact()
+        return
+      }
+    }
     // Ids below the oldest held one were evicted already.
     const doomed = new Set(ids.filter((id) => id >= oldest))
     // Delivered batches are the oldest events: drop that prefix by moving the head.

@@ -10,6 +10,11 @@ export interface EncodedBatch {
   readonly events: number
   /** UTF-8 byte length of `body`. */
   readonly bytes: number
+  /**
+   * The events' JSON texts, in order, when the batch sender made the batch: a transport
+   * that writes bytes itself (the Node one, before gzip) can skip building `body`.
+   */
+  readonly eventJson?: readonly string[]
 }
 
 /**

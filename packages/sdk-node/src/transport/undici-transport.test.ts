@@ -107,6 +107,19 @@ describe('the undici transport with the core batch sender', () => {
     expect(JSON.parse(large!.body)).toMatchObject({ events: [{ action: 'large', source: 'backend' }] })
   })
 
+  it('writes a gzipped batch of many events byte for byte, characters beyond ASCII included', async () => {
+    mock = await serveMsw([http.post('http://mock/v1/audit/batch', async ({ request }) => accepted((await eventsOf(request)).length))])
+    client = clientFor(mock.url, { gzipThresholdBytes: 100, flushIntervalMs: 1_000 })
+    const descriptions = ['plain', 'é and ü', '€ 12', '😀 emoji', 'lone \ud800 surrogate', 'x'.repeat(3_000)]
+    for (const description of descriptions) client.action({ action: 'note', description })
+    expect(await client.flush(5_000)).toBe(true)
+    expect(mock.seen).toHaveLength(1)
+    expect(mock.seen[0]!.headers['content-encoding']).toBe('gzip')
+    const events = (JSON.parse(mock.seen[0]!.body) as { events: { description: string }[] }).events
+    // The masker escapes a lone surrogate as JSON.stringify does, so it comes back as it was.
+    expect(events.map((e) => e.description)).toEqual(descriptions)
+  })
+
   it('reports events dropped by overflow to the client-report endpoint once delivery succeeds', async () => {
     let down = true
     const reports: unknown[] = []

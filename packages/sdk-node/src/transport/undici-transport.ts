@@ -43,7 +43,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   const own = options.dispatcher === undefined ? new Pool(origin, { connections: options.maxConnections, pipelining: 1 }) : undefined
   const dispatcher: Dispatcher = options.dispatcher ?? own!
 
-  async function post(path: string, body: string, signal: AbortSignal, compress: boolean) {
+  async function post(path: string, body: string | Buffer, signal: AbortSignal, compress: boolean) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-api-key': options.apiKey,
@@ -51,8 +51,9 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     }
     let payload: string | Buffer = body
     if (compress) {
-      // Level 1: most of the size gain for a fraction of the CPU, which is the host app's.
-      payload = await gzip(body, { level: 1 })
+      // Level 1: most of the size gain for a fraction of the CPU, which is the host app's;
+      // memLevel 9 (zlib's largest hash) is a little faster still at the same ratio.
+      payload = await gzip(body, { level: 1, memLevel: 9 })
       headers['content-encoding'] = 'gzip'
     }
     return dispatcher.request({ origin, path: base + path, method: 'POST', headers, body: payload, signal })
@@ -61,7 +62,8 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   return {
     async send(batch: EncodedBatch, signal: AbortSignal): Promise<SendOutcome> {
       try {
-        const res = await post('/v1/audit/batch', batch.body, signal, batch.bytes >= options.gzipThresholdBytes)
+        const compress = batch.bytes >= options.gzipThresholdBytes
+        const res = await post('/v1/audit/batch', compress ? bodyBytes(batch) : batch.body, signal, compress)
         if (res.statusCode >= 200 && res.statusCode < 300) {
           // Events the collector refused as invalid are dropped, not counted as sent.
           const rejected = rejectedPositions(await res.body.json().catch(() => undefined))
@@ -91,4 +93,28 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       await own?.close().catch(() => undefined)
     },
   }
+}
+
+const BODY_START = '{"events":['
+const COMMA = 0x2c
+
+/**
+ * The batch body as UTF-8 bytes, written event by event into one buffer of its known
+ * size: gzip needs bytes anyway, and this skips joining a string of them first (one copy
+ * of the whole batch instead of two).
+ */
+function bodyBytes(batch: EncodedBatch): Buffer | string {
+  const events = batch.eventJson
+  if (events === undefined) return batch.body
+  // Room for one more character than announced, so a size too small shows as a longer
+  // write instead of a silently cut one.
+  const out = Buffer.allocUnsafe(batch.bytes + 4)
+  let at = out.write(BODY_START, 0, 'latin1')
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0) out[at++] = COMMA
+    at += out.write(events[i]!, at, 'utf8')
+  }
+  at += out.write(']}', at, 'latin1')
+  // A size that disagrees with the texts: send the joined body instead.
+  return at === batch.bytes ? out.subarray(0, at) : batch.body
 }
