@@ -68,7 +68,14 @@ function installAccessor(proto: object | null): boolean {
   return own === undefined || own.get === ACCESSOR.get
 }
 
+// res.locals of the request the middleware is starting to record: attach and the body
+// taps run one after the other for it, and each read of req.res or res.locals is a
+// lookup of its own on Express's objects. Cleared once the middleware is done with it.
+let beginningReq: Request | undefined
+let beginningLocals: Locals | undefined
+
 const localsOf = (req: Request): Locals | undefined => {
+  if (beginningReq === req) return beginningLocals
   const locals = (req.res as { locals?: Locals } | undefined)?.locals
   return typeof locals === 'object' && locals !== null ? locals : undefined
 }
@@ -197,10 +204,14 @@ export function echotrail(options: ExpressOptions): EchotrailMiddleware {
   const failures = capture.client.failures
   const middleware: RequestHandler = (req, res, next) => {
     try {
+      const locals = (res as { locals?: Locals }).locals
+      beginningLocals = typeof locals === 'object' && locals !== null ? locals : undefined
+      beginningReq = req
       recordNodeRequest(capture, req, req, res, EXPRESS_HOOKS)
     } catch (error) {
       failures.report('express.begin', error)
     }
+    beginningReq = beginningLocals = undefined
     next()
   }
   return Object.assign(middleware, { client: capture.client })
