@@ -1,4 +1,4 @@
-import type { AdapterOptions, BodyTaps, ChunkObserver, EchotrailRequestContext, NodeRequestHooks } from '@echotrail/node/http'
+import type { AdapterOptions, BodyTaps, ChunkObserver, CloseObserver, EchotrailRequestContext, NodeRequestHooks } from '@echotrail/node/http'
 import { createRequestCapture, recordNodeRequest } from '@echotrail/node/http'
 import type { NodeClient } from '@echotrail/node'
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express'
@@ -31,7 +31,8 @@ declare global {
 const RECORD = Symbol('echotrail.record')
 const REQUEST_TAP = Symbol('echotrail.requestTap')
 const RESPONSE_TAP = Symbol('echotrail.responseTap')
-type Locals = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver }
+const CLOSING = Symbol('echotrail.closing')
+type Locals = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver; [CLOSING]?: CloseObserver | undefined }
 const ACCESSOR = {
   configurable: true,
   enumerable: false,
@@ -134,19 +135,46 @@ function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
   }
 }
 
+// The end of a recorded response the same way: a 'close' listener on each res costs its
+// registration and a look-up of res's listeners at emit, on an object with a hidden class
+// of its own; `emit` wrapped once on Express's base response finds the record's observer
+// in res.locals when 'close' comes, before the listeners run.
+const WRAPPED_CLOSE = Symbol.for('echotrail.express.close')
+
+function wrapResponseEmit(base: Record<PropertyKey, unknown>): void {
+  const above = Object.getPrototypeOf(base) as { emit: (...args: unknown[]) => boolean }
+  base.emit = function emit(this: { locals?: Locals }, event: unknown): boolean {
+    if (event === 'close') {
+      try {
+        const locals = this.locals
+        const closing = typeof locals === 'object' && locals !== null ? locals[CLOSING] : undefined
+        if (closing !== undefined) {
+          locals![CLOSING] = undefined
+          closing.closed()
+        }
+      } catch {
+        // Recording is best-effort; the event is emitted regardless.
+      }
+    }
+    // eslint-disable-next-line prefer-rest-params -- passes every argument on without copying them
+    return above.emit.apply(this, arguments as unknown as unknown[])
+  }
+}
+
 /** Wraps `base` once (marked, so two copies of this package never wrap twice); false when another wrapper owns it. */
-function wrapOnce(base: object | undefined, wrap: (base: Record<PropertyKey, unknown>) => void): boolean {
+function wrapOnce(base: object | undefined, marker: symbol, wrap: (base: Record<PropertyKey, unknown>) => void): boolean {
   if (base === undefined) return false
   const marked = base as Record<PropertyKey, unknown>
-  if (marked[WRAPPED] === undefined) {
+  if (marked[marker] === undefined) {
     wrap(marked)
-    Object.defineProperty(marked, WRAPPED, { value: RECORD })
+    Object.defineProperty(marked, marker, { value: RECORD })
   }
-  return marked[WRAPPED] === RECORD
+  return marked[marker] === RECORD
 }
 
 let wrappedRequestProto: object | null = null
 let wrappedResponseProto: object | null = null
+let closingResponseProto: object | null = null
 
 const EXPRESS_TAPS: BodyTaps<Request> = {
   request(req, _raw, observer) {
@@ -154,7 +182,7 @@ const EXPRESS_TAPS: BodyTaps<Request> = {
     if (locals === undefined) return false
     const proto = Object.getPrototypeOf(req) as object | null
     if (proto !== wrappedRequestProto) {
-      if (!wrapOnce(expressBase(proto, IncomingMessage.prototype), wrapRequestEmit)) return false
+      if (!wrapOnce(expressBase(proto, IncomingMessage.prototype), WRAPPED, wrapRequestEmit)) return false
       wrappedRequestProto = proto
     }
     locals[REQUEST_TAP] = observer
@@ -165,10 +193,21 @@ const EXPRESS_TAPS: BodyTaps<Request> = {
     if (locals === undefined) return false
     const proto = Object.getPrototypeOf(res) as object | null
     if (proto !== wrappedResponseProto) {
-      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), wrapResponseWrites)) return false
+      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED, wrapResponseWrites)) return false
       wrappedResponseProto = proto
     }
     locals[RESPONSE_TAP] = observer
+    return true
+  },
+  close(req, res, observer) {
+    const locals = localsOf(req)
+    if (locals === undefined) return false
+    const proto = Object.getPrototypeOf(res) as object | null
+    if (proto !== closingResponseProto) {
+      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED_CLOSE, wrapResponseEmit)) return false
+      closingResponseProto = proto
+    }
+    locals[CLOSING] = observer
     return true
   },
 }

@@ -6,7 +6,7 @@ import { createRequestCapture } from './capture/request-capture'
 import { recordNodeRequest } from './capture/node-request'
 import type { RequestRecord } from './capture/request-record'
 
-export type { BodyTaps, ChunkObserver, EchotrailRequestContext, FrameworkHeaders, NodeRequestHooks } from './capture/node-request'
+export type { BodyTaps, ChunkObserver, CloseObserver, EchotrailRequestContext, FrameworkHeaders, NodeRequestHooks } from './capture/node-request'
 export { recordNodeRequest } from './capture/node-request'
 export { createRequestCapture } from './capture/request-capture'
 export type { AdapterOptions, RequestCapture } from './capture/request-capture'

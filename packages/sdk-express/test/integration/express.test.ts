@@ -207,6 +207,36 @@ describe.each([
     ])
   })
 
+  it('records a request whose client went away before the response was complete', async () => {
+    const mw = echotrail(options({ service: `${service}-aborted` }))
+    const app = express()
+    app.use(mw)
+    let answered!: () => void
+    const handled = new Promise<void>((resolve) => (answered = resolve))
+    app.get('/slow', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.write('part one')
+      // Ends long after the client gave up.
+      setTimeout(() => {
+        res.end()
+        answered()
+      }, 300)
+    })
+    const { base, stop } = await serve(app)
+    const aborter = new AbortController()
+    const res = await fetch(`${base}/slow`, { signal: aborter.signal })
+    expect(res.status).toBe(200)
+    aborter.abort()
+    await handled
+    await stop()
+    await settle()
+    await mw.client.shutdown()
+    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-aborted`)
+    expect(stored).toEqual([
+      expect.objectContaining({ path: '/slow', status_code: 200, error_message: 'Error: the connection closed before the response was complete' }),
+    ])
+  })
+
   it('keeps a req.echotrail the app assigned itself', async () => {
     const mw = echotrail(options({ service: `${service}-assigned` }))
     const app = express()

@@ -23,6 +23,11 @@ export interface ChunkObserver {
   add(chunk: unknown, encoding?: unknown): void
 }
 
+/** Told once the response of a recorded request closed (ended or cut off). */
+export interface CloseObserver {
+  closed(): void
+}
+
 /**
  * Hands body chunks to observers. An adapter whose framework gives request objects a
  * hidden class of their own (Express) observes through its prototypes instead, since a
@@ -33,6 +38,8 @@ export interface BodyTaps<Req> {
   request(hostReq: Req, req: IncomingMessage, observer: ChunkObserver): boolean
   /** Makes `observer` see every chunk written to `res` (write and end); false when it cannot. */
   response(hostReq: Req, res: ServerResponse, observer: ChunkObserver): boolean
+  /** Calls `observer.closed()` when `res` emits 'close'; false (or absent) for a 'close' listener on `res`. */
+  close?(hostReq: Req, res: ServerResponse, observer: CloseObserver): boolean
 }
 
 /**
@@ -104,24 +111,44 @@ export function recordNodeRequest<Req extends object>(
     responseTap = new ResponseTap(res, o.maxBodyBytes)
     if (hooks.taps === undefined || !hooks.taps.response(hostReq, res, responseTap)) tapWrites(res, responseTap)
   }
+  const closing = new Closing(capture, hostReq, res, hooks, record, requestTap, requestKind, responseTap)
   // `on`, not `once`: 'close' comes once anyway, and `once` wraps every listener in a bound copy.
-  res.on('close', () => {
+  if (hooks.taps?.close === undefined || !hooks.taps.close(hostReq, res, closing)) res.on('close', () => closing.closed())
+  return record
+}
+
+/** What ends a record when its response closes: route, bodies, completeness, then `end`. */
+class Closing<Req extends object> implements CloseObserver {
+  constructor(
+    readonly capture: RequestCapture<Req>,
+    readonly hostReq: Req,
+    readonly res: ServerResponse,
+    readonly hooks: NodeRequestHooks<Req>,
+    readonly record: RequestRecord<Req>,
+    readonly requestTap: BodyTap | undefined,
+    readonly requestKind: BodyKind | undefined,
+    readonly responseTap: ResponseTap | undefined,
+  ) {}
+
+  closed(): void {
+    const { hooks, hostReq, record, res, responseTap } = this
     try {
       if (hooks.route !== undefined) {
         const found = hooks.route(hostReq)
         if (found !== undefined) record.setRoute(found.route, found.params)
       }
-      if (o.captureRequestBody) record.requestBody = requestBodyOf(hostReq, hooks, requestTap, requestKind) ?? record.requestBody
+      if (this.capture.options.captureRequestBody) {
+        record.requestBody = requestBodyOf(hostReq, hooks, this.requestTap, this.requestKind) ?? record.requestBody
+      }
       if (responseTap !== undefined && responseTap.kind !== undefined && !responseTap.tap.empty) {
         record.responseBody = decodeBody(responseTap.kind, responseTap.tap.text(), responseTap.tap.truncated)
       }
       if (!res.writableFinished) record.setError(new Error('the connection closed before the response was complete'))
       record.end(res.statusCode)
     } catch (error) {
-      capture.client.failures.report('capture.end', error)
+      this.capture.client.failures.report('capture.end', error)
     }
-  })
-  return record
+  }
 }
 
 function requestBodyOf<Req>(hostReq: Req, hooks: NodeRequestHooks<Req>, tap: BodyTap | undefined, kind: BodyKind | undefined) {
