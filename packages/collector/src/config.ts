@@ -22,10 +22,14 @@ export const configSchema = z.object({
   partitionDaysAhead: z.coerce.number().int().min(1).max(60).default(7),
   /** Daily partitions made behind today on first start, for late events. */
   partitionDaysBehind: z.coerce.number().int().min(0).max(400).default(7),
+  // Commits of at most 3,000 events, three in flight: while one holds the project's head
+  // lock, the next ones' documents are already sent and parsed, and a request waits for
+  // a smaller commit. Against 10,000 and two, bench/ingest's batch rate rose by about a
+  // tenth (medians 28.4k and 30.8k against 31.9k, 34.3k and 34.6k events/s).
   /** Most events one group commit carries. */
-  maxCommitEvents: z.coerce.number().int().min(1).default(10_000),
+  maxCommitEvents: z.coerce.number().int().min(1).default(3_000),
   /** Commits in flight at once (PostgreSQL only; PGlite is always 1). */
-  maxConcurrentCommits: z.coerce.number().int().min(1).max(16).default(2),
+  maxConcurrentCommits: z.coerce.number().int().min(1).max(16).default(3),
   /** Connections in the PostgreSQL pool. */
   maxConnections: z.coerce.number().int().min(2).max(200).default(8),
   /** pino log level. */

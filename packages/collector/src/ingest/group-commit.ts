@@ -17,7 +17,7 @@ export type CheckpointSigner = (projectId: string, lastSeq: number, head: Uint8A
 export interface GroupCommitOptions {
   db: Db
   sha256: Sha256
-  /** Most events in one commit; more wait for the next. @default 10000 */
+  /** Most events in one commit; more wait for the next. @default 3000 */
   maxCommitEvents?: number
   /** Commits allowed in flight at once. @default 1 */
   maxConcurrentCommits?: number
@@ -78,7 +78,7 @@ const MAX_APPEND_ATTEMPTS = 16
  * request is answered only after that commit.
  */
 export function createGroupCommitter(options: GroupCommitOptions): GroupCommitter {
-  const maxCommitEvents = options.maxCommitEvents ?? 10_000
+  const maxCommitEvents = options.maxCommitEvents ?? 3_000
   const maxConcurrent = options.maxConcurrentCommits ?? 1
   const heads = new Map<string, KnownHead>()
   const queue: Submission[] = []
