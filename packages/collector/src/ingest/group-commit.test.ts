@@ -89,4 +89,30 @@ describe('group commit', () => {
     await expect(a).resolves.toEqual({ accepted: 1, duplicates: 0 })
     await expect(b).resolves.toEqual({ accepted: 1, duplicates: 1 })
   })
+
+  it('sends only the events not stored yet after the database names stored ones, with their own hashes', async () => {
+    const appends: { docs: string; hashes: Buffer }[] = []
+    const db: Db = {
+      kind: 'postgres',
+      query: <R>(_sql: string, params?: readonly unknown[]) => {
+        appends.push({ docs: params![3] as string, hashes: params![4] as Buffer })
+        const answer = appends.length === 1 ? { duplicates: [event(2).eventId, event(4).eventId] } : { last_seq: 3, head: '00'.repeat(32) }
+        return Promise.resolve({ rows: [{ answer }], rowCount: 1 } as QueryResult<R>)
+      },
+      exec: () => Promise.resolve(),
+      transaction: () => Promise.reject(new Error('not used')),
+      close: () => Promise.resolve(),
+    }
+    const committer = createGroupCommitter({ db, sha256 })
+    const a = committer.submit('p', [event(1), event(2)])
+    const b = committer.submit('p', [event(3), event(4), event(5)])
+    await expect(Promise.all([a, b])).resolves.toEqual([
+      { accepted: 1, duplicates: 1 },
+      { accepted: 2, duplicates: 1 },
+    ])
+    expect(appends).toHaveLength(2)
+    expect(JSON.parse(appends[0]!.docs)).toEqual([1, 2, 3, 4, 5].map((n) => JSON.parse(event(n).json)))
+    expect(appends[1]!.docs).toBe(`[${[1, 3, 5].map((n) => event(n).json).join(',')}]`)
+    expect(appends[1]!.hashes.toString('latin1')).toBe([1, 3, 5].map((n) => event(n).hash).join(''))
+  })
 })

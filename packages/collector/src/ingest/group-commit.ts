@@ -1,6 +1,7 @@
 import { chainHead, fromHex, merkleRoot, type Sha256 } from '@echotrail/core'
 import type { Db } from '../db/db.js'
 import { readHead } from '../ledger/ledger.repo.js'
+import { docOf, hashOf, packEvents, type EventBatch } from './event-batch.js'
 import { appendCommit } from './events.repo.js'
 import type { PreparedEvent } from './prepare-event.js'
 
@@ -28,7 +29,11 @@ export interface GroupCommitOptions {
 
 /** Turns concurrent submissions into shared commits. */
 export interface GroupCommitter {
-  /** Resolves after the events are committed (202 means committed), rejects when the commit failed. */
+  /**
+   * Resolves after the events are committed (202 means committed), rejects when the
+   * commit failed. The events are packed at once (see event-batch.ts): the caller's
+   * objects are not kept.
+   */
   submit(projectId: string, events: readonly PreparedEvent[]): Promise<CommitOutcome>
   /** Events waiting for a commit. */
   pending(): number
@@ -56,7 +61,7 @@ function isRowRefusal(err: unknown): boolean {
 
 interface Submission {
   projectId: string
-  events: readonly PreparedEvent[]
+  batch: EventBatch
   resolve: (outcome: CommitOutcome) => void
   reject: (err: unknown) => void
 }
@@ -92,10 +97,10 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     let events = 0
     while (queue.length > 0) {
       const next = queue[0]!
-      if (group.length > 0 && events + next.events.length > maxCommitEvents) break
+      if (group.length > 0 && events + next.batch.count > maxCommitEvents) break
       queue.shift()
-      events += next.events.length
-      queuedEvents -= next.events.length
+      events += next.batch.count
+      queuedEvents -= next.batch.count
       group.push(next)
     }
     return group
@@ -132,9 +137,10 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
   return {
     submit(projectId, events) {
       if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 })
+      const batch = packEvents(events)
       return new Promise<CommitOutcome>((resolve, reject) => {
-        queue.push({ projectId, events, resolve, reject })
-        queuedEvents += events.length
+        queue.push({ projectId, batch, resolve, reject })
+        queuedEvents += batch.count
         schedule()
       })
     },
@@ -186,14 +192,16 @@ async function commitGroup(
       }
       continue
     }
-    for (const s of submissions) events += s.events.length
+    for (const s of submissions) events += s.batch.count
     settle(last, () => submissions.forEach((s, i) => s.resolve(outcomes[i]!)))
   }
   if (events > 0) options.onCommit?.({ events, requests: group.length, durationMs: performance.now() - started })
 }
 
+/** Event `index` of submission `owner`'s batch. */
 interface Candidate {
-  event: PreparedEvent
+  batch: EventBatch
+  index: number
   owner: number
 }
 
@@ -207,12 +215,19 @@ async function commitProject(
   // The same event_id twice in one commit (a retry racing its original) is stored once.
   const seen = new Set<string>()
   let candidates: Candidate[] = []
+  // While every event of every submission is a candidate, the commit's documents and
+  // hashes are the batches' own strings joined, with nothing cut out of them.
+  let whole = true
   submissions.forEach((s, owner) => {
-    for (const event of s.events) {
-      if (seen.has(event.eventId)) outcomes[owner]!.duplicates++
-      else {
-        seen.add(event.eventId)
-        candidates.push({ event, owner })
+    const { batch } = s
+    for (let index = 0; index < batch.count; index++) {
+      const eventId = batch.eventIds[index]!
+      if (seen.has(eventId)) {
+        outcomes[owner]!.duplicates++
+        whole = false
+      } else {
+        seen.add(eventId)
+        candidates.push({ batch, index, owner })
       }
     }
   })
@@ -222,7 +237,8 @@ async function commitProject(
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS && candidates.length > 0; attempt++) {
     // One Buffer for the commit's hashes (prepared as latin1 strings, a byte per char);
     // the Merkle leaves are views into it.
-    const hashes = Buffer.from(candidates.map((c) => c.event.hash).join(''), 'latin1')
+    const hashText = whole ? submissions.map((s) => s.batch.hashes).join('') : candidates.map((c) => hashOf(c.batch, c.index)).join('')
+    const hashes = Buffer.from(hashText, 'latin1')
     const leaves = candidates.map((_, i) => hashes.subarray(i * 32, i * 32 + 32))
     const root = await merkleRoot(leaves, options.sha256)
     let signed: { lastSeq: number; head: Uint8Array; signature: Uint8Array } | undefined
@@ -240,7 +256,7 @@ async function commitProject(
       projectId,
       expectedLastSeq: signed ? known!.lastSeq : null,
       expectedHead: signed ? known!.head : null,
-      docsJson: `[${candidates.map((c) => c.event.json).join(',')}]`,
+      docsJson: `[${whole ? submissions.map((s) => s.batch.docs).join(',') : candidates.map((c) => docOf(c.batch, c.index)).join(',')}]`,
       hashes,
       root,
       head: signed?.head ?? null,
@@ -253,8 +269,9 @@ async function commitProject(
     }
     if ('duplicates' in answer) {
       const stored = new Set(answer.duplicates)
+      whole = false
       candidates = candidates.filter((c) => {
-        if (!stored.has(c.event.eventId)) return true
+        if (!stored.has(c.batch.eventIds[c.index]!)) return true
         outcomes[c.owner]!.duplicates++
         return false
       })

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js'
 import { CollectorError, type Issue } from '../errors.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { authenticate, type Caller } from './authenticate.js'
-import { CommitRefusedError, type GroupCommitter } from './group-commit.js'
+import { CommitRefusedError, type CommitOutcome, type GroupCommitter } from './group-commit.js'
 import { prepareEvent, type PreparedEvent } from './prepare-event.js'
 import { readJsonBody } from './read-body.js'
 import { toIssues } from './to-issues.js'
@@ -55,7 +55,13 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
   const tooMany = () =>
     new CollectorError('ET_INGEST_TOO_LARGE', { message: `A batch holds at most ${WIRE_LIMITS.maxBatchEvents} events; split it.` })
 
-  const ingest = async (request: FastifyRequest, reply: FastifyReply, caller: Caller, events: unknown[], single: boolean) => {
+  /** A request's events, handed to the committer, and the rejections found on the way. */
+  interface Submitted {
+    committed: Promise<CommitOutcome>
+    answer: IngestAnswer
+  }
+
+  const prepareAndSubmit = (caller: Caller, events: unknown[], single: boolean): Submitted => {
     if (events.length > WIRE_LIMITS.maxBatchEvents) throw tooMany()
     if (deps.isShuttingDown()) throw new CollectorError('ET_SHUTTING_DOWN', { retryAfterSeconds: 5 })
     const answer: IngestAnswer = { accepted: 0, duplicates: 0, rejected: [] }
@@ -78,9 +84,33 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
     if (single && answer.rejected.length === 1) {
       throw new CollectorError('ET_INGEST_INVALID', { message: 'The event is not valid.', issues: answer.rejected[0]!.issues })
     }
+    return { committed: deps.committer.submit(caller.key.projectId, prepared), answer }
+  }
+
+  // Reading, preparing and submitting a body run in one synchronous call, which lets go
+  // of the raw body: what waits for the commit is the committer's packed batch, not the
+  // parsed events (tens of objects each) nor the prepared ones, which so die young.
+  const submitBody = (request: FastifyRequest, caller: Caller, route: 'audit' | 'batch'): Submitted => {
+    const body = rawBody(request)
+    request.body = undefined
+    if (route === 'audit') return Array.isArray(body) ? prepareAndSubmit(caller, body, false) : prepareAndSubmit(caller, [body], true)
+    // Counted before the envelope schema, so an oversized batch gets the 413 an SDK splits on.
+    const events = (body as { events?: unknown } | null)?.events
+    if (Array.isArray(events) && events.length > WIRE_LIMITS.maxBatchEvents) throw tooMany()
+    const parsed = ingestBatchSchema.safeParse(body)
+    if (!parsed.success) {
+      throw new CollectorError('ET_INGEST_INVALID', {
+        message: 'The body must be {"events": [...]}.',
+        issues: toIssues(parsed.error.issues),
+      })
+    }
+    return prepareAndSubmit(caller, parsed.data.events, false)
+  }
+
+  const answerWhenCommitted = async (request: FastifyRequest, reply: FastifyReply, { committed, answer }: Submitted) => {
     let outcome
     try {
-      outcome = await deps.committer.submit(caller.key.projectId, prepared)
+      outcome = await committed
     } catch (err) {
       if (err instanceof CommitRefusedError) {
         // The database refused these rows themselves (a gap in validation): retrying
@@ -108,33 +138,22 @@ export async function ingestPlugin(app: FastifyInstance, deps: IngestDeps): Prom
   const begin = async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = await authenticate(request, deps.keys, deps.limiter)
     allowCors(reply, caller)
-    return { caller, body: rawBody(request) }
+    return caller
   }
 
   app.post('/audit', async (request, reply) => {
-    const { caller, body } = await begin(request, reply)
-    if (Array.isArray(body)) return ingest(request, reply, caller, body, false)
-    return ingest(request, reply, caller, [body], true)
+    const caller = await begin(request, reply)
+    return answerWhenCommitted(request, reply, submitBody(request, caller, 'audit'))
   })
 
   app.post('/audit/batch', async (request, reply) => {
-    const { caller, body } = await begin(request, reply)
-    // Counted before the envelope schema, so an oversized batch gets the 413 an SDK splits on.
-    const events = (body as { events?: unknown } | null)?.events
-    if (Array.isArray(events) && events.length > WIRE_LIMITS.maxBatchEvents) throw tooMany()
-    const parsed = ingestBatchSchema.safeParse(body)
-    if (!parsed.success) {
-      throw new CollectorError('ET_INGEST_INVALID', {
-        message: 'The body must be {"events": [...]}.',
-        issues: toIssues(parsed.error.issues),
-      })
-    }
-    return ingest(request, reply, caller, parsed.data.events, false)
+    const caller = await begin(request, reply)
+    return answerWhenCommitted(request, reply, submitBody(request, caller, 'batch'))
   })
 
   app.post('/audit/client-report', async (request, reply) => {
-    const { caller, body } = await begin(request, reply)
-    const parsed = clientReportSchema.safeParse(body)
+    const caller = await begin(request, reply)
+    const parsed = clientReportSchema.safeParse(rawBody(request))
     if (!parsed.success) {
       throw new CollectorError('ET_INGEST_INVALID', {
         issues: toIssues(parsed.error.issues),
