@@ -21,23 +21,26 @@ declare global {
 }
 
 // Express moves every request onto the app's request prototype (Object.setPrototypeOf),
-// which leaves each req with a hidden class of its own: a property added to req makes V8
-// build a new hidden class, every request (about 1.5 µs, measured in bench/sdk-node). A
-// WeakMap costs more still: its entries keep the garbage collector busy (about 10 µs a
-// request). So the record is kept in `res.locals`, the per-request object Express makes
-// without a prototype (a hash table: adding to it is cheap), under a symbol, and
-// `req.echotrail` is an accessor defined once on Express's base request prototype,
-// shared by an app and its sub-apps.
+// which leaves each req and res with a hidden class of its own: a property added to one
+// makes V8 build a new hidden class, every request (about 1.5 µs, measured in
+// bench/sdk-node). A WeakMap costs more still: its entries keep the garbage collector busy
+// (about 10 µs a request). So everything of a request is kept in one object, added to res
+// under a symbol (one property, not one per hook), and `req.echotrail` is an accessor
+// defined once on Express's base request prototype, shared by an app and its sub-apps.
+// Not in `res.locals`: apps replace that object (`res.locals = {...}`), and the record with
+// it, which lost the request's event.
+const STATE = Symbol('echotrail.state')
 const RECORD = Symbol('echotrail.record')
 const REQUEST_TAP = Symbol('echotrail.requestTap')
 const RESPONSE_TAP = Symbol('echotrail.responseTap')
 const CLOSING = Symbol('echotrail.closing')
-type Locals = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver; [CLOSING]?: CloseObserver | undefined }
+type RequestState = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver; [CLOSING]?: CloseObserver | undefined }
+type WithState = { [STATE]?: RequestState }
 const ACCESSOR = {
   configurable: true,
   enumerable: false,
-  get(this: { res?: { locals?: Locals } }): EchotrailRequestContext | undefined {
-    return this.res?.locals?.[RECORD]
+  get(this: { res?: WithState }): EchotrailRequestContext | undefined {
+    return this.res?.[STATE]?.[RECORD]
   },
   // An app that assigns req.echotrail itself gets an own property, as without the accessor.
   set(this: object, value: unknown): void {
@@ -49,10 +52,10 @@ let lastProto: object | null = null
 
 function attach(req: Request, record: EchotrailRequestContext): void {
   const proto = Object.getPrototypeOf(req) as object | null
-  const locals = localsOf(req)
-  if (locals !== undefined && (proto === lastProto || installAccessor(proto))) {
+  const state = stateOf(req)
+  if (state !== undefined && (proto === lastProto || installAccessor(proto))) {
     lastProto = proto
-    locals[RECORD] = record
+    state[RECORD] = record
   } else {
     // Not on Express's prototypes (a bare IncomingMessage, another copy of this package
     // owns the accessor): an own property, as before.
@@ -69,16 +72,15 @@ function installAccessor(proto: object | null): boolean {
   return own === undefined || own.get === ACCESSOR.get
 }
 
-// res.locals of the request the middleware is starting to record: attach and the body
-// taps run one after the other for it, and each read of req.res or res.locals is a
-// lookup of its own on Express's objects. Cleared once the middleware is done with it.
+// The state of the request the middleware is starting to record: attach and the body
+// taps run one after the other for it, and each read of req.res is a lookup of its own
+// on Express's objects. Cleared once the middleware is done with it.
 let beginningReq: Request | undefined
-let beginningLocals: Locals | undefined
+let beginningState: RequestState | undefined
 
-const localsOf = (req: Request): Locals | undefined => {
-  if (beginningReq === req) return beginningLocals
-  const locals = (req.res as { locals?: Locals } | undefined)?.locals
-  return typeof locals === 'object' && locals !== null ? locals : undefined
+const stateOf = (req: Request): RequestState | undefined => {
+  if (beginningReq === req) return beginningState
+  return (req.res as WithState | undefined)?.[STATE]
 }
 
 /** The prototype just above `core` in the chain from `proto` (Express's `request` or `response`), if any. */
@@ -92,7 +94,7 @@ function expressBase(proto: object | null, core: object): object | undefined {
 // Body taps for the same reason: wrapping req.emit, res.write and res.end on each request
 // adds three properties to objects with a hidden class of their own. Instead `emit`,
 // `write` and `end` are wrapped once on Express's base prototypes, and look for the
-// request's observer in res.locals; requests without one pass straight through. The
+// request's observer in its state on res; requests without one pass straight through. The
 // wrappers call whatever the prototype above holds at call time, so patches made later
 // by others (APM agents) still run.
 const WRAPPED = Symbol.for('echotrail.express.bodyTaps')
@@ -102,7 +104,7 @@ function wrapRequestEmit(base: Record<PropertyKey, unknown>): void {
   base.emit = function emit(this: Request, event: unknown, chunk: unknown): boolean {
     if (event === 'data') {
       try {
-        localsOf(this)?.[REQUEST_TAP]?.add(chunk)
+        stateOf(this)?.[REQUEST_TAP]?.add(chunk)
       } catch {
         // Observation is best-effort; the chunk is emitted regardless.
       }
@@ -114,21 +116,20 @@ function wrapRequestEmit(base: Record<PropertyKey, unknown>): void {
 
 function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
   const above = Object.getPrototypeOf(base) as { write: (...args: unknown[]) => boolean; end: (...args: unknown[]) => unknown }
-  const observe = (res: { locals?: Locals }, chunk: unknown, encoding: unknown): void => {
+  const observe = (res: WithState, chunk: unknown, encoding: unknown): void => {
     try {
-      const locals = res.locals
-      const tap = typeof locals === 'object' && locals !== null ? locals[RESPONSE_TAP] : undefined
+      const tap = res[STATE]?.[RESPONSE_TAP]
       if (tap !== undefined) tap.add(chunk, encoding)
     } catch {
       // Observation is best-effort; the write itself must happen.
     }
   }
-  base.write = function write(this: { locals?: Locals }, chunk: unknown, encoding: unknown): boolean {
+  base.write = function write(this: WithState, chunk: unknown, encoding: unknown): boolean {
     observe(this, chunk, encoding)
     // eslint-disable-next-line prefer-rest-params -- as above
     return above.write.apply(this, arguments as unknown as unknown[])
   }
-  base.end = function end(this: { locals?: Locals }, chunk: unknown, encoding: unknown): unknown {
+  base.end = function end(this: WithState, chunk: unknown, encoding: unknown): unknown {
     observe(this, chunk, encoding)
     // eslint-disable-next-line prefer-rest-params -- as above
     return above.end.apply(this, arguments as unknown as unknown[])
@@ -138,18 +139,18 @@ function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
 // The end of a recorded response the same way: a 'close' listener on each res costs its
 // registration and a look-up of res's listeners at emit, on an object with a hidden class
 // of its own; `emit` wrapped once on Express's base response finds the record's observer
-// in res.locals when 'close' comes, before the listeners run.
+// in the state on res when 'close' comes, before the listeners run.
 const WRAPPED_CLOSE = Symbol.for('echotrail.express.close')
 
 function wrapResponseEmit(base: Record<PropertyKey, unknown>): void {
   const above = Object.getPrototypeOf(base) as { emit: (...args: unknown[]) => boolean }
-  base.emit = function emit(this: { locals?: Locals }, event: unknown): boolean {
+  base.emit = function emit(this: WithState, event: unknown): boolean {
     if (event === 'close') {
       try {
-        const locals = this.locals
-        const closing = typeof locals === 'object' && locals !== null ? locals[CLOSING] : undefined
+        const state = this[STATE]
+        const closing = state?.[CLOSING]
         if (closing !== undefined) {
-          locals![CLOSING] = undefined
+          state![CLOSING] = undefined
           closing.closed()
         }
       } catch {
@@ -178,36 +179,36 @@ let closingResponseProto: object | null = null
 
 const EXPRESS_TAPS: BodyTaps<Request> = {
   request(req, _raw, observer) {
-    const locals = localsOf(req)
-    if (locals === undefined) return false
+    const state = stateOf(req)
+    if (state === undefined) return false
     const proto = Object.getPrototypeOf(req) as object | null
     if (proto !== wrappedRequestProto) {
       if (!wrapOnce(expressBase(proto, IncomingMessage.prototype), WRAPPED, wrapRequestEmit)) return false
       wrappedRequestProto = proto
     }
-    locals[REQUEST_TAP] = observer
+    state[REQUEST_TAP] = observer
     return true
   },
   response(req, res, observer) {
-    const locals = localsOf(req)
-    if (locals === undefined) return false
+    const state = stateOf(req)
+    if (state === undefined) return false
     const proto = Object.getPrototypeOf(res) as object | null
     if (proto !== wrappedResponseProto) {
       if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED, wrapResponseWrites)) return false
       wrappedResponseProto = proto
     }
-    locals[RESPONSE_TAP] = observer
+    state[RESPONSE_TAP] = observer
     return true
   },
   close(req, res, observer) {
-    const locals = localsOf(req)
-    if (locals === undefined) return false
+    const state = stateOf(req)
+    if (state === undefined) return false
     const proto = Object.getPrototypeOf(res) as object | null
     if (proto !== closingResponseProto) {
       if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED_CLOSE, wrapResponseEmit)) return false
       closingResponseProto = proto
     }
-    locals[CLOSING] = observer
+    state[CLOSING] = observer
     return true
   },
 }
@@ -243,14 +244,15 @@ export function echotrail(options: ExpressOptions): EchotrailMiddleware {
   const failures = capture.client.failures
   const middleware: RequestHandler = (req, res, next) => {
     try {
-      const locals = (res as { locals?: Locals }).locals
-      beginningLocals = typeof locals === 'object' && locals !== null ? locals : undefined
+      const state: RequestState = {}
+      ;(res as WithState)[STATE] = state
+      beginningState = state
       beginningReq = req
       recordNodeRequest(capture, req, req, res, EXPRESS_HOOKS)
     } catch (error) {
       failures.report('express.begin', error)
     }
-    beginningReq = beginningLocals = undefined
+    beginningReq = beginningState = undefined
     next()
   }
   return Object.assign(middleware, { client: capture.client })

@@ -168,7 +168,7 @@ describe.each([
     expect(stored.every((e) => e.identifier === undefined)).toBe(true)
   })
 
-  it('hands req.echotrail and body capture to a mounted sub-app without adding properties to req or res', async () => {
+  it('hands req.echotrail and body capture to a mounted sub-app without wrapping methods on req or res or adding req.echotrail', async () => {
     const mw = echotrail(options({ service: `${service}-subapp`, captureRequestBody: true, captureResponseBody: true }))
     const app = express()
     app.use(mw)
@@ -251,6 +251,35 @@ describe.each([
     expect(await res.json()).toEqual({ same: true })
     await stop()
     await mw.client.shutdown()
+  })
+
+  it('records every request of an app that replaces res.locals, with the user set afterwards', async () => {
+    const mw = echotrail(options({ service: `${service}-locals`, captureResponseBody: true }))
+    const app = express()
+    app.use(mw)
+    // Some apps and view layers start each request with fresh locals.
+    app.use((_req, res, next) => {
+      res.locals = { page: 'orders' }
+      next()
+    })
+    app.get('/orders/:id', (req, res) => {
+      req.echotrail?.setUser({ identifier: `u${req.params.id}` })
+      res.json({ id: req.params.id, page: res.locals.page })
+    })
+    const { base, stop } = await serve(app)
+    const n = 5
+    for (let i = 0; i < n; i++) {
+      const res = await fetch(`${base}/orders/${i}`)
+      expect(await res.json()).toEqual({ id: String(i), page: 'orders' })
+    }
+    await stop()
+    await settle()
+    await mw.client.shutdown()
+    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-locals`)
+    expect(stored).toHaveLength(n)
+    for (const e of stored) {
+      expect(e).toMatchObject({ route: '/orders/:id', status_code: 200, identifier: `u${String(e.path).split('/').at(-1)}` })
+    }
   })
 
   it('records the error of a failing route through echotrailErrorHandler', async () => {
