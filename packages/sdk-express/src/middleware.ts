@@ -173,44 +173,35 @@ function wrapOnce(base: object | undefined, marker: symbol, wrap: (base: Record<
   return marked[marker] === RECORD
 }
 
-let wrappedRequestProto: object | null = null
-let wrappedResponseProto: object | null = null
-let closingResponseProto: object | null = null
+/**
+ * A hook that needs a wrapper on one of Express's base prototypes: wraps it the first
+ * time a request or response of a new prototype comes (an app, a sub-app), then stores
+ * the observer in the request's state. False (the caller falls back to wrapping the one
+ * object) when the request has no state or the base belongs to another wrapper.
+ */
+function tapOnState<O>(slot: typeof REQUEST_TAP | typeof RESPONSE_TAP | typeof CLOSING, core: object, marker: symbol, wrap: (base: Record<PropertyKey, unknown>) => void) {
+  let wrappedProto: object | null = null
+  return (req: Request, target: object, observer: O): boolean => {
+    const state = stateOf(req)
+    if (state === undefined) return false
+    const proto = Object.getPrototypeOf(target) as object | null
+    if (proto !== wrappedProto) {
+      if (!wrapOnce(expressBase(proto, core), marker, wrap)) return false
+      wrappedProto = proto
+    }
+    ;(state as Record<symbol, unknown>)[slot] = observer
+    return true
+  }
+}
+
+const tapRequest = tapOnState<ChunkObserver>(REQUEST_TAP, IncomingMessage.prototype, WRAPPED, wrapRequestEmit)
+const tapResponse = tapOnState<ChunkObserver>(RESPONSE_TAP, ServerResponse.prototype, WRAPPED, wrapResponseWrites)
+const tapClose = tapOnState<CloseObserver>(CLOSING, ServerResponse.prototype, WRAPPED_CLOSE, wrapResponseEmit)
 
 const EXPRESS_TAPS: BodyTaps<Request> = {
-  request(req, _raw, observer) {
-    const state = stateOf(req)
-    if (state === undefined) return false
-    const proto = Object.getPrototypeOf(req) as object | null
-    if (proto !== wrappedRequestProto) {
-      if (!wrapOnce(expressBase(proto, IncomingMessage.prototype), WRAPPED, wrapRequestEmit)) return false
-      wrappedRequestProto = proto
-    }
-    state[REQUEST_TAP] = observer
-    return true
-  },
-  response(req, res, observer) {
-    const state = stateOf(req)
-    if (state === undefined) return false
-    const proto = Object.getPrototypeOf(res) as object | null
-    if (proto !== wrappedResponseProto) {
-      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED, wrapResponseWrites)) return false
-      wrappedResponseProto = proto
-    }
-    state[RESPONSE_TAP] = observer
-    return true
-  },
-  close(req, res, observer) {
-    const state = stateOf(req)
-    if (state === undefined) return false
-    const proto = Object.getPrototypeOf(res) as object | null
-    if (proto !== closingResponseProto) {
-      if (!wrapOnce(expressBase(proto, ServerResponse.prototype), WRAPPED_CLOSE, wrapResponseEmit)) return false
-      closingResponseProto = proto
-    }
-    state[CLOSING] = observer
-    return true
-  },
+  request: (req, _raw, observer) => tapRequest(req, req, observer),
+  response: (req, res, observer) => tapResponse(req, res, observer),
+  close: (req, res, observer) => tapClose(req, res, observer),
 }
 
 const EXPRESS_HOOKS: NodeRequestHooks<Request> = {
