@@ -55,6 +55,26 @@ describe('maskCards', () => {
     )
   })
 
+  it('leaves trace ids, span ids and hex digests alone, even with a Luhn-valid digit run inside', () => {
+    // 4111111111111111 passes Luhn; glued to hex letters it is part of an identifier.
+    expect(maskCards('trace b4111111111111111c25077635a91c1e done')).toBe('trace b4111111111111111c25077635a91c1e done')
+    expect(maskCards('span=a411111111111111')).toBe('span=a411111111111111')
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 64 })
+    fc.assert(
+      fc.property(fc.constantFrom(16, 32, 40, 64), hex, hex, boundary, boundary, (length, head, tail, left, right) => {
+        // An identifier of that length with at least one letter, digits anywhere.
+        const id = `${head}4111111111111111${tail}`.slice(0, length).padEnd(length, 'e')
+        fc.pre(/[a-f]/.test(id))
+        expect(maskCards(left + id + right)).toBe(left + id + right)
+      }),
+    )
+  })
+
+  it('still masks a card glued to letters outside a hex identifier', () => {
+    expect(maskCards('Card4111111111111111')).toBe('Card************1111')
+    expect(maskCards('id:fa4111111111111111')).toBe('id:fa************1111')
+  })
+
   it('returns the same string when there is nothing to mask', () => {
     const text = 'no cards here, only 2025-06-14'
     expect(maskCards(text)).toBe(text)

@@ -21,6 +21,21 @@ const SEPARATOR = /[ -]/
 // in ten); event ids, request ids and trace ids are everywhere in audit events.
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
+// Hex identifiers hold long digit runs too: a W3C trace id (32 hex characters) has a run
+// of 13 or more digits about one time in 25, and one time in ten that run passes Luhn. A
+// run glued to a hex letter inside a hex token of an identifier's or digest's length
+// (span id 16, trace id 32, SHA-1 40, SHA-256 64) is read as part of that identifier.
+const HEX_ID_LENGTHS: ReadonlySet<number> = new Set([16, 32, 40, 64])
+const isHexLetter = (code: number): boolean => (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
+const isHexDigit = (code: number): boolean => (code >= 48 && code <= 57) || isHexLetter(code)
+
+function isInHexIdentifier(text: string, start: number, end: number): boolean {
+  if (!isHexLetter(text.charCodeAt(start - 1)) && !isHexLetter(text.charCodeAt(end))) return false
+  while (start > 0 && isHexDigit(text.charCodeAt(start - 1))) start--
+  while (end < text.length && isHexDigit(text.charCodeAt(end))) end++
+  return HEX_ID_LENGTHS.has(end - start)
+}
+
 /** Masks every card number inside `text`; returns `text` itself when there is none. */
 export function maskCards(text: string): string {
   if (!CARD_HINT.test(text)) return text
@@ -38,6 +53,8 @@ export function maskCards(text: string): string {
       RUN.lastIndex = uuidEnd
       continue
     }
+    // Only an ungrouped run can sit inside a hex token.
+    if (!SEPARATOR.test(run[0]) && isInHexIdentifier(text, at, at + run[0].length)) continue
     // Where each group of the run starts, and its digit count.
     const starts: number[] = []
     const sizes: number[] = []
