@@ -1,25 +1,14 @@
 import Fastify from 'fastify'
-import { http, HttpResponse } from 'msw'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sentEvents, serveMsw } from '../test/support/msw-server'
+import { describe, expect, it } from 'vitest'
+import { useAcceptingCollector } from '../test/support/msw-server'
 import { echotrailFastify } from './fastify'
 
-type Mock = Awaited<ReturnType<typeof serveMsw>>
-type Sent = Record<string, unknown>
-
 describe('the Fastify plugin', () => {
-  let mock: Mock
-  beforeAll(async () => {
-    mock = await serveMsw([http.post('http://mock/v1/audit/batch', () => HttpResponse.json({ accepted: 1 }, { status: 202 }))])
-  })
-  afterAll(async () => {
-    await mock?.close()
-  })
-  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
+  const { options, sent } = useAcceptingCollector()
 
   async function appFor(service: string) {
     const app = Fastify()
-    await app.register(echotrailFastify, { apiKey: 'et_sk_unit', endpoint: mock.url, service, flushIntervalMs: 60_000, logger: () => {} })
+    await app.register(echotrailFastify, options(service))
     app.get('/ok', async () => ({ ok: true }))
     app.get('/fail', async () => {
       throw new Error('nope')
@@ -53,7 +42,7 @@ describe('the Fastify plugin', () => {
 
   it('gives handlers the record as request.echotrail, and undefined on paths it ignores', async () => {
     const app = Fastify()
-    await app.register(echotrailFastify, { apiKey: 'et_sk_unit', endpoint: mock.url, service: 'fastify-unit-context', flushIntervalMs: 60_000, logger: () => {} })
+    await app.register(echotrailFastify, options('fastify-unit-context'))
     app.get('/healthz', async (request) => ({ recorded: request.echotrail !== undefined }))
     app.get('/me', async (request) => {
       request.echotrail?.setUser({ identifier: 'u_1' })

@@ -1,24 +1,13 @@
 import { Hono } from 'hono'
-import { http, HttpResponse } from 'msw'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sentEvents, serveMsw } from '../test/support/msw-server'
+import { describe, expect, it } from 'vitest'
+import { useAcceptingCollector } from '../test/support/msw-server'
 import { echotrailHono, withEchotrail } from './fetch'
 import { echotrailMiddleware, withEchotrail as withEchotrailNext } from './next'
 
-type Mock = Awaited<ReturnType<typeof serveMsw>>
-type Sent = Record<string, unknown>
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 describe('the request id echo of the fetch adapters', () => {
-  let mock: Mock
-  beforeAll(async () => {
-    mock = await serveMsw([http.post('http://mock/v1/audit/batch', () => HttpResponse.json({ accepted: 1 }, { status: 202 }))])
-  })
-  afterAll(async () => {
-    await mock?.close()
-  })
-  const options = (service: string) => ({ apiKey: 'et_sk_unit', endpoint: mock.url, service, flushIntervalMs: 60_000, logger: () => {} })
-  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
+  const { options, sent } = useAcceptingCollector()
 
   it('sets the id of the recorded event on the Response of a wrapped handler', async () => {
     const handler = withEchotrail(() => Response.json({ ok: true }), options('fetch-echo'))

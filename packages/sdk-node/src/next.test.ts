@@ -1,21 +1,9 @@
-import { http, HttpResponse } from 'msw'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sentEvents, serveMsw } from '../test/support/msw-server'
+import { describe, expect, it } from 'vitest'
+import { useAcceptingCollector } from '../test/support/msw-server'
 import { echotrailMiddleware, withEchotrail } from './next'
 
-type Mock = Awaited<ReturnType<typeof serveMsw>>
-type Sent = Record<string, unknown>
-
 describe('the Next.js adapters', () => {
-  let mock: Mock
-  beforeAll(async () => {
-    mock = await serveMsw([http.post('http://mock/v1/audit/batch', () => HttpResponse.json({ accepted: 1 }, { status: 202 }))])
-  })
-  afterAll(async () => {
-    await mock?.close()
-  })
-  const options = (service: string) => ({ apiKey: 'et_sk_unit', endpoint: mock.url, service, flushIntervalMs: 60_000, logger: () => {} })
-  const sent = (service: string): Sent[] => sentEvents(mock.seen, service)
+  const { options, sent } = useAcceptingCollector()
   const params = (id: string) => ({ params: Promise.resolve({ id }) })
 
   it('records method, path, route template, path parameters and status of a route handler', async () => {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'msw'
-import { getResponse } from 'msw'
+import { getResponse, http, HttpResponse } from 'msw'
+import { afterAll, beforeAll } from 'vitest'
 import { createServer } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { close, listen } from './listen'
@@ -58,4 +59,28 @@ export function sentEvents(seen: readonly SeenRequest[], service: string): Recor
     .filter((r) => r.path === '/v1/audit/batch')
     .flatMap((r) => (JSON.parse(r.body) as { events: Record<string, unknown>[] }).events)
     .filter((e) => e.service_name === service)
+}
+
+/**
+ * A mock collector that accepts every batch, started before the suite's tests and
+ * closed after them (call inside `describe`), with the adapter options that send to
+ * it and the events it received for a service.
+ */
+export function useAcceptingCollector() {
+  let mock: Awaited<ReturnType<typeof serveMsw>> | undefined
+  beforeAll(async () => {
+    mock = await serveMsw([http.post('http://mock/v1/audit/batch', () => HttpResponse.json({ accepted: 1 }, { status: 202 }))])
+  })
+  afterAll(async () => {
+    await mock?.close()
+  })
+  const started = () => {
+    if (mock === undefined) throw new Error('the mock collector starts in beforeAll')
+    return mock
+  }
+  return {
+    /** Client options sending to the mock, batches held until flushed. */
+    options: (service: string) => ({ apiKey: 'et_sk_unit', endpoint: started().url, service, flushIntervalMs: 60_000, logger: () => {} }),
+    sent: (service: string): Record<string, unknown>[] => sentEvents(started().seen, service),
+  }
 }
