@@ -75,6 +75,7 @@ export { createRetryPolicy, RETRY_DEFAULTS } from './delivery/retry-policy'
 export type { RetryPolicy, RetryPolicyOptions, SendVerdict } from './delivery/retry-policy'
 export { parseRetryAfter } from './delivery/retry-after'
 export type { EncodedBatch, SendOutcome, Transport } from './delivery/transport'
+export { BATCH_BODY_END, BATCH_BODY_START } from './delivery/encode-batch'
 
 export { rejectedPositions } from './delivery/ingest-answer'
 

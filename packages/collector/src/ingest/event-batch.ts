@@ -8,8 +8,7 @@ import type { PreparedEvent } from './prepare-event.js'
  * where collections do not copy it.
  */
 export interface EventBatch {
-  count: number
-  /** The events' ids, in order. */
+  /** The events' ids, in order (as many as the batch has events). */
   eventIds: readonly string[]
   /** The events' canonical JSON documents, in order, joined with commas. */
   docs: string
@@ -30,7 +29,6 @@ export function packEvents(events: readonly PreparedEvent[]): EventBatch {
     ends[i] = end
   }
   return {
-    count: events.length,
     eventIds,
     docs: events.map((e) => e.json).join(','),
     ends,

@@ -97,10 +97,11 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
     let events = 0
     while (queue.length > 0) {
       const next = queue[0]!
-      if (group.length > 0 && events + next.batch.count > maxCommitEvents) break
+      const count = next.batch.eventIds.length
+      if (group.length > 0 && events + count > maxCommitEvents) break
       queue.shift()
-      events += next.batch.count
-      queuedEvents -= next.batch.count
+      events += count
+      queuedEvents -= count
       group.push(next)
     }
     return group
@@ -140,7 +141,7 @@ export function createGroupCommitter(options: GroupCommitOptions): GroupCommitte
       const batch = packEvents(events)
       return new Promise<CommitOutcome>((resolve, reject) => {
         queue.push({ projectId, batch, resolve, reject })
-        queuedEvents += batch.count
+        queuedEvents += batch.eventIds.length
         schedule()
       })
     },
@@ -192,7 +193,7 @@ async function commitGroup(
       }
       continue
     }
-    for (const s of submissions) events += s.batch.count
+    for (const s of submissions) events += s.batch.eventIds.length
     settle(last, () => submissions.forEach((s, i) => s.resolve(outcomes[i]!)))
   }
   if (events > 0) options.onCommit?.({ events, requests: group.length, durationMs: performance.now() - started })
@@ -215,26 +216,24 @@ async function commitProject(
   // The same event_id twice in one commit (a retry racing its original) is stored once.
   const seen = new Set<string>()
   let candidates: Candidate[] = []
-  // While every event of every submission is a candidate, the commit's documents and
-  // hashes are the batches' own strings joined, with nothing cut out of them.
-  let whole = true
-  submissions.forEach((s, owner) => {
-    const { batch } = s
-    for (let index = 0; index < batch.count; index++) {
-      const eventId = batch.eventIds[index]!
-      if (seen.has(eventId)) {
-        outcomes[owner]!.duplicates++
-        whole = false
-      } else {
+  let submitted = 0
+  submissions.forEach(({ batch }, owner) => {
+    batch.eventIds.forEach((eventId, index) => {
+      if (seen.has(eventId)) outcomes[owner]!.duplicates++
+      else {
         seen.add(eventId)
         candidates.push({ batch, index, owner })
       }
-    }
+    })
+    submitted += batch.eventIds.length
   })
 
   // Only a signed commit needs the next head before the database has it.
   let known = options.signer ? heads.get(projectId) : undefined
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS && candidates.length > 0; attempt++) {
+    // While every submitted event is a candidate, the commit's documents and hashes are
+    // the batches' own strings joined, with nothing cut out of them.
+    const whole = candidates.length === submitted
     // One Buffer for the commit's hashes (prepared as latin1 strings, a byte per char);
     // the Merkle leaves are views into it.
     const hashText = whole ? submissions.map((s) => s.batch.hashes).join('') : candidates.map((c) => hashOf(c.batch, c.index)).join('')
@@ -269,7 +268,6 @@ async function commitProject(
     }
     if ('duplicates' in answer) {
       const stored = new Set(answer.duplicates)
-      whole = false
       candidates = candidates.filter((c) => {
         if (!stored.has(c.batch.eventIds[c.index]!)) return true
         outcomes[c.owner]!.duplicates++

@@ -1,10 +1,11 @@
 import type { EncodedBatch } from './transport'
 
-const BODY_START = '{"events":['
-const BODY_END = ']}'
+/** What a batch body holds around its events' JSON texts, which commas join. */
+export const BATCH_BODY_START = '{"events":['
+export const BATCH_BODY_END = ']}'
 
 /** Bytes `{"events":[` and `]}` add around the events. */
-export const BATCH_ENVELOPE_BYTES = BODY_START.length + BODY_END.length
+export const BATCH_ENVELOPE_BYTES = BATCH_BODY_START.length + BATCH_BODY_END.length
 
 /** UTF-8 length of a batch body holding `events` events of `eventBytes` bytes in all. */
 export function batchBodyBytes(eventBytes: number, events: number): number {
@@ -37,6 +38,6 @@ class JoinedOnRead implements EncodedBatch {
     return this.eventJson.length
   }
   get body(): string {
-    return (this.#body ??= BODY_START + this.eventJson.join(',') + BODY_END)
+    return (this.#body ??= BATCH_BODY_START + this.eventJson.join(',') + BATCH_BODY_END)
   }
 }

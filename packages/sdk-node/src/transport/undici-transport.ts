@@ -1,5 +1,5 @@
 import type { EncodedBatch, SendOutcome, Transport } from '@echotrail/core'
-import { parseRetryAfter, rejectedPositions } from '@echotrail/core'
+import { BATCH_BODY_END, BATCH_BODY_START, parseRetryAfter, rejectedPositions } from '@echotrail/core'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { Dispatcher } from 'undici'
@@ -95,7 +95,6 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   }
 }
 
-const BODY_START = '{"events":['
 const COMMA = 0x2c
 // Buffer's own UTF-8 writer, under write(): it skips write()'s argument juggling, which
 // costs as much as the copy for an event-sized string. Long-standing in Node, Bun and
@@ -113,12 +112,12 @@ function bodyBytes(batch: EncodedBatch): Buffer | string {
   // Room for one more character than announced, so a size too small shows as a longer
   // write instead of a silently cut one.
   const out = Buffer.allocUnsafe(batch.bytes + 4)
-  let at = out.write(BODY_START, 0, 'latin1')
+  let at = out.write(BATCH_BODY_START, 0, 'latin1')
   for (let i = 0; i < events.length; i++) {
     if (i > 0) out[at++] = COMMA
     at += utf8Write === undefined ? out.write(events[i]!, at, 'utf8') : utf8Write.call(out, events[i]!, at)
   }
-  at += out.write(']}', at, 'latin1')
+  at += out.write(BATCH_BODY_END, at, 'latin1')
   // A size that disagrees with the texts: send the joined body instead.
   return at === batch.bytes ? out.subarray(0, at) : batch.body
 }
