@@ -2,6 +2,7 @@ import nodeResolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { readFileSync } from 'node:fs'
+import { codedErrors, terserOptions } from './iife-build.mjs'
 
 // The version client reports carry: package.json's, stamped over src/version.ts's placeholder.
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
@@ -17,15 +18,6 @@ const stampVersion = {
 // Two outputs: an ESM build (with declarations) for bundlers, which keeps
 // @echotrail/core and idb-keyval as dependencies; and one self-contained, minified
 // IIFE for a <script> tag that defines window.Echotrail.
-// hoist_funs measured 33 bytes smaller gzipped; more passes, `module` or unsafe_* gained
-// under 30 bytes each (bench/sdk-browser prints the size).
-const terserOptions = {
-  ecma: 2020,
-  toplevel: true,
-  compress: { passes: 3, pure_getters: true, hoist_funs: true },
-  format: { comments: false },
-}
-
 export default [
   {
     input: 'src/index.ts',
@@ -46,6 +38,7 @@ export default [
     output: { file: 'dist/echotrail.min.js', format: 'iife', sourcemap: true, plugins: [terser(terserOptions)] },
     plugins: [
       stampVersion,
+      codedErrors,
       nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, outDir: 'dist' }),
     ],

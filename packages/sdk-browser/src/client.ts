@@ -1,4 +1,5 @@
-import { createFailureLog, createMasker, EchotrailError, guard, uuidv7, type AuditEventFields, type DeliveryStats, type JsonValue } from '@echotrail/core'
+import { createMasker, EchotrailError, type AuditEventFields, type DeliveryStats, type JsonValue } from '@echotrail/core'
+import { CODED_ERRORS } from './coded-errors.js'
 import { createIndexedDbQueue } from './idb-queue.js'
 import type { ResolvedOptions } from './options.js'
 import { patchFetch } from './patch-fetch.js'
@@ -6,6 +7,7 @@ import { patchXhr } from './patch-xhr.js'
 import { createSender } from './sender.js'
 import { apiUrl, createFetchTransport, KEEPALIVE_BUDGET_BYTES, sendWhileLeaving } from './transport.js'
 import { compileUrlRules, isHealthCheck } from './url-rules.js'
+import { uuidv7 } from './uuidv7.js'
 import { SDK_VERSION } from './version.js'
 
 /** Who is using the page; sent with every later event until `clearUser()`. */
@@ -97,10 +99,29 @@ const errorName = (error: unknown): string => {
  * IndexedDB queue, the sender and the page's lifecycle wired together. `fetchImpl` is
  * the unpatched fetch, so the SDK never records itself.
  */
-export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof fetch): BrowserClient {
+export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof fetch, log: (message: string, error: unknown) => void): BrowserClient {
   const { endpoint, maxQueueEvents, requestIdHeader } = options
-  const failures = createFailureLog(options.onError && { log: options.onError })
-  const safely = <T>(where: string, work: () => T): T | undefined => guard(failures, where, work, undefined)
+  // Failures of ours are counted (stats().failures) and told once per site, never thrown:
+  // a broken hook on every request must not flood the page's console.
+  const failedAt = new Set<string>()
+  let failures = 0
+  const report = (where: string, error: unknown): void => {
+    if (failedAt.size < failedAt.add(where).size) {
+      try {
+        log(CODED_ERRORS ? `${where} failed` : `${where} failed; further failures here are counted, not logged`, error)
+      } catch {
+        // A throwing onError must not turn a contained failure into an uncontained one.
+      }
+    }
+    failures++
+  }
+  const safely = <T>(where: string, work: () => T): T | undefined => {
+    try {
+      return work()
+    } catch (error) {
+      report(where, error)
+    }
+  }
   const masker = createMasker(options.mask)
   const url = apiUrl(options, 'batch')
   const pageId = uuidv7()
@@ -137,7 +158,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
       if (unsent.add(json).size > maxQueueEvents) unsent.delete(unsent.values().next().value!)
       return json
     },
-    onError: (code, message, cause) => failures.report(code, new EchotrailError(code, message, { cause })),
+    onError: (code, message, cause) => report(code, new EchotrailError(code, message, { cause })),
     onDelivered: (events) => events.forEach((event) => unsent.delete(event.json)),
   })
   const enqueue = (event: AuditEventFields): void => {
@@ -319,7 +340,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
       safely('action', () => enqueue({ ...common(), ...fields, action: name }))
     },
     flush: sender.flush,
-    stats: () => ({ ...sender.stats(), failures: failures.counts().total, inFlight: live.size }),
+    stats: () => ({ ...sender.stats(), failures, inFlight: live.size }),
     shutdown(timeoutMs) {
       unpatch.forEach((restore) => restore && restore())
       for (const [target, type, listener] of listeners) target.removeEventListener(type, listener)

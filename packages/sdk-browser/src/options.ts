@@ -1,4 +1,5 @@
 import type { MaskOptions } from '@echotrail/core'
+import { CODED_ERRORS } from './coded-errors.js'
 
 /** Options of `init()`. Every option has one default, in `BROWSER_DEFAULTS`. */
 export interface BrowserOptions {
@@ -66,7 +67,7 @@ export type ResolvedOptions = { -readonly [K in keyof typeof BROWSER_DEFAULTS]: 
  */
 export function resolveOptions(options: BrowserOptions | undefined): ResolvedOptions | string {
   // Secret keys never belong in a page.
-  if (!options?.publishableKey?.startsWith?.('et_pk_')) return 'publishableKey must be a publishable key (et_pk_…)'
+  if (!options?.publishableKey?.startsWith?.('et_pk_')) return CODED_ERRORS ? 'publishableKey: et_pk_…' : 'publishableKey must be a publishable key (et_pk_…)'
   const result = { ...BROWSER_DEFAULTS } as Record<string, unknown>
   for (const key in options) result[key] = options[key as keyof BrowserOptions] ?? result[key]
   const resolved = result as ResolvedOptions

@@ -1,4 +1,5 @@
 import type { AuditEventFields } from '@echotrail/core'
+import { CODED_ERRORS } from './coded-errors.js'
 import { createBrowserClient, type BrowserClient, type BrowserStats, type BrowserUser } from './client.js'
 import { resolveOptions, type BrowserOptions, type ResolvedOptions } from './options.js'
 import { zeroes } from './sender.js'
@@ -20,17 +21,19 @@ export function init(options: BrowserOptions): boolean {
       typeof resolved === 'string'
         ? `ET_CONFIG_INVALID: ${resolved}`
         : typeof fetch !== 'function' || typeof indexedDB === 'undefined'
-          ? 'Echotrail needs fetch and IndexedDB'
+          ? CODED_ERRORS
+            ? 'needs fetch, IndexedDB'
+            : 'Echotrail needs fetch and IndexedDB'
           : ''
     if (problem) {
-      ;(options?.onError ?? warn)(`${problem}; it stays disabled`, undefined)
+      ;(options?.onError ?? warn)(CODED_ERRORS ? problem : `${problem}; it stays disabled`, undefined)
       return false
     }
     void shutdown(0)
-    active = createBrowserClient(resolved as ResolvedOptions, fetch)
+    active = createBrowserClient(resolved as ResolvedOptions, fetch, options.onError ?? warn)
     return true
   } catch (error) {
-    warn('init failed; Echotrail stays disabled', error)
+    warn(CODED_ERRORS ? 'init failed' : 'init failed; Echotrail stays disabled', error)
     return false
   }
 }

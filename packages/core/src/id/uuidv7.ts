@@ -16,7 +16,7 @@ const BYTES_PER_ID = 10
 const RANDOM_BLOCK_BYTES = BYTES_PER_ID * 256
 const COUNTER_MAX = 0xfff
 
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const HEX: readonly string[] = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /**
  * Creates a UUIDv7 generator (RFC 9562 §5.7) that is monotonic within a millisecond.
@@ -109,7 +109,7 @@ function timePrefix(ms: number): string {
 }
 
 /** The process-wide default generator. */
-export const uuidv7: UuidV7Generator = createUuidV7Generator()
+export const uuidv7: UuidV7Generator = /* @__PURE__ */ createUuidV7Generator()
 
 /** Milliseconds since the Unix epoch encoded in a UUIDv7 string. */
 export function uuidv7Timestamp(id: string): number {

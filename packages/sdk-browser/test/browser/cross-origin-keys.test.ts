@@ -152,7 +152,25 @@ describe('cross-origin requests and keys in Chromium', () => {
       })
       return { started, same: window.fetch === before, messages }
     }, collector.secretKey!)
-    expect(result).toEqual({ started: false, same: true, messages: [expect.stringMatching(/^ET_CONFIG_INVALID/)] })
+    // The script tag's coded message: the option and what it takes, no prose (README, "Coded messages").
+    expect(result).toEqual({ started: false, same: true, messages: ['ET_CONFIG_INVALID: publishableKey: et_pk_…'] })
+    await page.close()
+  })
+
+  it("says in the script tag's short code which mask option is invalid, and stays disabled", async () => {
+    const page = await (await browser.newContext()).newPage()
+    const warnings: string[] = []
+    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())))
+    await page.goto(`${pages.origin}/page`)
+    await page.addScriptTag({ url: '/sdk.js' })
+    const result = await page.evaluate((key) => {
+      const before = window.fetch
+      const started = (window as unknown as { Echotrail: { init(o: object): boolean } }).Echotrail.init({ publishableKey: key, mask: { maxDepth: 0 } })
+      return { started, same: window.fetch === before }
+    }, publishableKey)
+    expect(result).toEqual({ started: false, same: true })
+    expect(warnings.join('\n')).toContain('[echotrail] init failed')
+    expect(warnings.join('\n')).toContain('mask.maxDepth: 1..1000')
     await page.close()
   })
 })

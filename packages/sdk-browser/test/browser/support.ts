@@ -4,23 +4,29 @@ import { fileURLToPath } from 'node:url'
 import { connect, runCliProcess, startCollectorProcess, type TestCollectorProcess } from '@echotrail/test-harness'
 import { rollup } from 'rollup'
 import nodeResolve from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
+import { codedErrors, terserOptions } from '../../iife-build.mjs'
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url))
 
 let iife: Promise<string> | undefined
-/** The script-tag build, made from the sources now (never a stale dist/). */
+/**
+ * The script-tag build, made from the sources now (never a stale dist/), with the
+ * shipped build's coded messages and minifier, so the suites prove what the tag ships.
+ */
 export function buildIife(): Promise<string> {
   iife ??= (async () => {
     const bundle = await rollup({
       input: `${packageDir}/src/iife.ts`,
       plugins: [
+        codedErrors,
         nodeResolve({ browser: true, rootDir: packageDir }),
         typescript({ tsconfig: `${packageDir}/tsconfig.build.json`, declaration: false, outDir: `${packageDir}/dist`, noEmitOnError: true }),
       ],
       onwarn: () => {},
     })
-    const { output } = await bundle.generate({ format: 'iife' })
+    const { output } = await bundle.generate({ format: 'iife', plugins: [terser(terserOptions)] })
     await bundle.close()
     return output[0].code
   })()
