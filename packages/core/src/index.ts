@@ -43,7 +43,7 @@ export type {
 } from './event/vocabulary'
 
 // mask: secret masking shared by every SDK and the collector (src/mask/)
-export { createMasker, defaultMasker } from './mask/masker'
+export { createMasker, createMaskToJson, defaultMasker } from './mask/masker'
 export type { Masker } from './mask/masker'
 export { MASK_DEFAULTS } from './mask/mask-options'
 export type { MaskOptions } from './mask/mask-options'

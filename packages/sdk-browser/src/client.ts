@@ -1,4 +1,4 @@
-import { createMasker, EchotrailError, type AuditEventFields, type DeliveryStats, type JsonValue } from '@echotrail/core'
+import { createMaskToJson, EchotrailError, type AuditEventFields, type DeliveryStats, type JsonValue } from '@echotrail/core'
 import { CODED_ERRORS } from './coded-errors.js'
 import { createIndexedDbQueue } from './idb-queue.js'
 import type { ResolvedOptions } from './options.js'
@@ -122,7 +122,8 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
       report(where, error)
     }
   }
-  const masker = createMasker(options.mask)
+  // maskToJson alone: the page never needs canonical JSON, so the tag does not carry its writer.
+  const maskToJson = createMaskToJson(options.mask)
   const url = apiUrl(options, 'batch')
   const pageId = uuidv7()
   const leftoversKey = LEFTOVERS + pageId
@@ -154,7 +155,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
     transport: createFetchTransport(url, fetchImpl),
     queue: createIndexedDbQueue(`${options.storageName}-queue`),
     serialize(event) {
-      const json = masker.maskToJson(event)
+      const json = maskToJson(event)
       if (unsent.add(json).size > maxQueueEvents) unsent.delete(unsent.values().next().value!)
       return json
     },
@@ -187,7 +188,7 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
     clearTimeout(leftoversTimer)
     leftoversTimer = undefined
     let chars = 0
-    const kept = [...beaconed, ...[...live.values()].map((request) => masker.maskToJson(orphan(request)))].filter((json) => (chars += json.length) <= MAX_LEFTOVER_CHARS)
+    const kept = [...beaconed, ...[...live.values()].map((request) => maskToJson(orphan(request)))].filter((json) => (chars += json.length) <= MAX_LEFTOVER_CHARS)
     safely('leftovers', () => (kept[0] ? localStorage.setItem(leftoversKey, `[${kept}]`) : localStorage.removeItem(leftoversKey)))
   }
   const changed = (): void => void (leftoversTimer ??= setTimeout(writeLeftovers, WRITE_DELAY_MS))

@@ -21,11 +21,6 @@ export interface MaskedJsonWriterParts {
   maskString: StringMasker
   /** Container nesting levels kept. */
   maxDepth: number
-  /**
-   * Writes members sorted by UTF-16 code units (RFC 8785 §3.2.3), making the output
-   * canonical JSON for well-formed strings; numbers and escapes already follow JCS.
-   */
-  sortKeys: boolean
 }
 
 // Most strings need no escaping; for those, quoting by hand skips a native call.
@@ -38,8 +33,13 @@ const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringif
 const MASKED_JSON = quote(MASKED)
 const UNSERIALIZABLE_JSON = quote(UNSERIALIZABLE)
 
-/** Compiles a writer; the returned function never throws. */
-export function createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys }: MaskedJsonWriterParts): MaskedJsonWriter {
+/**
+ * Compiles a writer; the returned function never throws. `sortKeys` writes members sorted
+ * by UTF-16 code units (RFC 8785 §3.2.3), making the output canonical JSON for well-formed
+ * strings; numbers and escapes already follow JCS. (A parameter of its own, so a bundle
+ * that passes only `false` can drop the sort.)
+ */
+export function createMaskedJsonWriter({ keys, maskString, maxDepth }: MaskedJsonWriterParts, sortKeys: boolean): MaskedJsonWriter {
   // Returns undefined for what JSON drops (undefined, functions, symbols).
   function writeValue(value: unknown, key: string | number, depth: number, ancestors: unknown[]): string | undefined {
     switch (typeof value) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { anyValue, maskableText, secretKeySpelling } from './arbitraries'
-import { createMasker, defaultMasker } from './masker'
+import { createMasker, createMaskToJson, defaultMasker } from './masker'
 
 // Long enough, and random enough, that it cannot appear in the output by chance.
 const secret = fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'), minLength: 16, maxLength: 24 })
@@ -100,5 +100,20 @@ describe('masking properties', () => {
         expect(defaultMasker.maskToJson(value)).toBe(JSON.stringify(value))
       }),
     )
+  })
+
+  it('createMaskToJson writes what createMasker(…).maskToJson writes, with the same options', () => {
+    const options = { extraKeys: ['ssn', /^x-internal-/i], extraPatterns: [/\bIBAN[A-Z0-9]+/g], maxStringChars: 64, maxDepth: 5 }
+    const alone = createMaskToJson(options)
+    const whole = createMasker(options).maskToJson
+    const plain = createMaskToJson()
+    fc.assert(
+      fc.property(fc.oneof(anyValue, maskableText, withPlantedSecrets('SECRETSECRETSECRET')), (value) => {
+        expect(alone(value)).toBe(whole(value))
+        expect(plain(value)).toBe(defaultMasker.maskToJson(value))
+      }),
+    )
+    expect(alone({ ssn: '123', note: 'see IBANDE4412', deep: [[[[[[1]]]]]] })).toBe('{"ssn":"********","note":"see ********","deep":[[[["[Truncated]"]]]]}')
+    expect(() => createMaskToJson({ maxDepth: 0 })).toThrow('mask: maxDepth must be an integer from 1 to 1000, got 0')
   })
 })

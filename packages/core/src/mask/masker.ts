@@ -1,5 +1,5 @@
 import { createKeyTable } from './key-table'
-import { createMaskedJsonWriter } from './masked-json-writer'
+import { createMaskedJsonWriter, type MaskedJsonWriterParts } from './masked-json-writer'
 import type { MaskOptions } from './mask-options'
 import { createStringMasker } from './mask-string'
 import { resolveMaskOptions } from './resolve-mask-options'
@@ -24,14 +24,29 @@ export interface Masker {
   maskToCanonicalJson(value: unknown): string
 }
 
-/** Compiles `options` once into a `Masker`; throws `ET_CONFIG_INVALID` on bad options. */
-export function createMasker(options: MaskOptions = {}): Masker {
+/** Compiles the rules of `options` once, for writers that share them. */
+function compileMask(options: MaskOptions): MaskedJsonWriterParts {
   const { extraKeys, extraPatterns, maxDepth, maxStringChars } = resolveMaskOptions(options)
   const keys = createKeyTable(createSecretKeyTest(extraKeys))
   // URL parameter names repeat like object keys, so they share the key cache.
   const maskString = createStringMasker(extraPatterns, maxStringChars, (name) => keys.get(name).secret)
-  const maskToJson = createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys: false })
-  const maskToCanonicalJson = createMaskedJsonWriter({ keys, maskString, maxDepth, sortKeys: true })
+  return { keys, maskString, maxDepth }
+}
+
+/**
+ * Compiles `options` once into `Masker.maskToJson` alone, with the same rules and output:
+ * for a bundle that only masks and serialises (the browser's script tag), which then
+ * carries no canonical-JSON writer. Throws `ET_CONFIG_INVALID` on bad options.
+ */
+export function createMaskToJson(options: MaskOptions = {}): Masker['maskToJson'] {
+  return createMaskedJsonWriter(compileMask(options), false)
+}
+
+/** Compiles `options` once into a `Masker`; throws `ET_CONFIG_INVALID` on bad options. */
+export function createMasker(options: MaskOptions = {}): Masker {
+  const parts = compileMask(options)
+  const maskToJson = createMaskedJsonWriter(parts, false)
+  const maskToCanonicalJson = createMaskedJsonWriter(parts, true)
   return {
     // One walk serves both methods, so the copy and the JSON can never disagree;
     // the send path calls maskToJson and skips the parse.
