@@ -22,11 +22,14 @@ declare global {
 
 // Express moves every request onto the app's request prototype (Object.setPrototypeOf),
 // which leaves each req and res with a hidden class of its own: a property added to one
-// makes V8 build a new hidden class, every request (about 1.5 µs, measured in
+// makes V8 build a new hidden class, every request (about 1.5–3 µs, measured in
 // bench/sdk-node). A WeakMap costs more still: its entries keep the garbage collector busy
-// (about 10 µs a request). So everything of a request is kept in one object, added to res
-// under a symbol (one property, not one per hook), and `req.echotrail` is an accessor
-// defined once on Express's base request prototype, shared by an app and its sub-apps.
+// (about 10 µs a request). So everything of a request is kept in one object, and that
+// object is added to the request's stream state (`req._readableState`, which every
+// IncomingMessage has and Express never moves onto its prototypes: all of them share one
+// hidden class, so the property costs what it would on a plain object). A request without
+// one (not a Node stream) keeps it on res instead. `req.echotrail` is an accessor defined
+// once on Express's base request prototype, shared by an app and its sub-apps.
 // Not in `res.locals`: apps replace that object (`res.locals = {...}`), and the record with
 // it, which lost the request's event.
 const STATE = Symbol('echotrail.state')
@@ -34,13 +37,30 @@ const RECORD = Symbol('echotrail.record')
 const REQUEST_TAP = Symbol('echotrail.requestTap')
 const RESPONSE_TAP = Symbol('echotrail.responseTap')
 const CLOSING = Symbol('echotrail.closing')
-type RequestState = { [RECORD]?: EchotrailRequestContext; [REQUEST_TAP]?: ChunkObserver; [RESPONSE_TAP]?: ChunkObserver; [CLOSING]?: CloseObserver | undefined }
+// A class, so every request's state has one shape from the start whichever hooks it uses.
+class RequestState {
+  [RECORD]: EchotrailRequestContext | undefined = undefined;
+  [REQUEST_TAP]: ChunkObserver | undefined = undefined;
+  [RESPONSE_TAP]: ChunkObserver | undefined = undefined;
+  [CLOSING]: CloseObserver | undefined = undefined
+}
 type WithState = { [STATE]?: RequestState }
+type StateReq = { _readableState?: WithState | null; res?: WithState }
+type StateRes = WithState & { req?: StateReq }
+
+/** Where the state of `req` lives: its stream state, else its response. */
+const holderOf = (req: StateReq): WithState | undefined => req._readableState ?? req.res
+/** The holder of `res`'s state, found through its request (`res.req`, set by Node and Express). */
+const resHolderOf = (res: StateRes): WithState | undefined => {
+  const req = res.req
+  return req === undefined ? res : holderOf(req)
+}
+
 const ACCESSOR = {
   configurable: true,
   enumerable: false,
-  get(this: { res?: WithState }): EchotrailRequestContext | undefined {
-    return this.res?.[STATE]?.[RECORD]
+  get(this: StateReq): EchotrailRequestContext | undefined {
+    return holderOf(this)?.[STATE]?.[RECORD]
   },
   // An app that assigns req.echotrail itself gets an own property, as without the accessor.
   set(this: object, value: unknown): void {
@@ -80,7 +100,7 @@ let beginningState: RequestState | undefined
 
 const stateOf = (req: Request): RequestState | undefined => {
   if (beginningReq === req) return beginningState
-  return (req.res as WithState | undefined)?.[STATE]
+  return holderOf(req as StateReq)?.[STATE]
 }
 
 /** The prototype just above `core` in the chain from `proto` (Express's `request` or `response`), if any. */
@@ -116,20 +136,20 @@ function wrapRequestEmit(base: Record<PropertyKey, unknown>): void {
 
 function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
   const above = Object.getPrototypeOf(base) as { write: (...args: unknown[]) => boolean; end: (...args: unknown[]) => unknown }
-  const observe = (res: WithState, chunk: unknown, encoding: unknown): void => {
+  const observe = (res: StateRes, chunk: unknown, encoding: unknown): void => {
     try {
-      const tap = res[STATE]?.[RESPONSE_TAP]
+      const tap = resHolderOf(res)?.[STATE]?.[RESPONSE_TAP]
       if (tap !== undefined) tap.add(chunk, encoding)
     } catch {
       // Observation is best-effort; the write itself must happen.
     }
   }
-  base.write = function write(this: WithState, chunk: unknown, encoding: unknown): boolean {
+  base.write = function write(this: StateRes, chunk: unknown, encoding: unknown): boolean {
     observe(this, chunk, encoding)
     // eslint-disable-next-line prefer-rest-params -- as above
     return above.write.apply(this, arguments as unknown as unknown[])
   }
-  base.end = function end(this: WithState, chunk: unknown, encoding: unknown): unknown {
+  base.end = function end(this: StateRes, chunk: unknown, encoding: unknown): unknown {
     observe(this, chunk, encoding)
     // eslint-disable-next-line prefer-rest-params -- as above
     return above.end.apply(this, arguments as unknown as unknown[])
@@ -144,10 +164,10 @@ const WRAPPED_CLOSE = Symbol.for('echotrail.express.close')
 
 function wrapResponseEmit(base: Record<PropertyKey, unknown>): void {
   const above = Object.getPrototypeOf(base) as { emit: (...args: unknown[]) => boolean }
-  base.emit = function emit(this: WithState, event: unknown): boolean {
+  base.emit = function emit(this: StateRes, event: unknown): boolean {
     if (event === 'close') {
       try {
-        const state = this[STATE]
+        const state = resHolderOf(this)?.[STATE]
         const closing = state?.[CLOSING]
         if (closing !== undefined) {
           state![CLOSING] = undefined
@@ -189,7 +209,7 @@ function tapOnState<O>(slot: typeof REQUEST_TAP | typeof RESPONSE_TAP | typeof C
       if (!wrapOnce(expressBase(proto, core), marker, wrap)) return false
       wrappedProto = proto
     }
-    ;(state as Record<symbol, unknown>)[slot] = observer
+    ;(state as unknown as Record<symbol, unknown>)[slot] = observer
     return true
   }
 }
@@ -235,8 +255,9 @@ export function echotrail(options: ExpressOptions): EchotrailMiddleware {
   const failures = capture.client.failures
   const middleware: RequestHandler = (req, res, next) => {
     try {
-      const state: RequestState = {}
-      ;(res as WithState)[STATE] = state
+      const state = new RequestState()
+      const holder = holderOf(req as StateReq) ?? (res as WithState)
+      holder[STATE] = state
       beginningState = state
       beginningReq = req
       recordNodeRequest(capture, req, req, res, EXPRESS_HOOKS)

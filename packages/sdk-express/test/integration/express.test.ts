@@ -168,7 +168,7 @@ describe.each([
     expect(stored.every((e) => e.identifier === undefined)).toBe(true)
   })
 
-  it('hands req.echotrail and body capture to a mounted sub-app without wrapping methods on req or res or adding req.echotrail', async () => {
+  it('hands req.echotrail and body capture to a mounted sub-app without wrapping methods on req or res or adding properties to them', async () => {
     const mw = echotrail(options({ service: `${service}-subapp`, captureRequestBody: true, captureResponseBody: true }))
     const app = express()
     app.use(mw)
@@ -177,6 +177,9 @@ describe.each([
     const seen: { ownProperties: string[]; requestId: string | undefined }[] = []
     admin.post('/tenants/:id', (req, res) => {
       const own = [...['echotrail', 'emit'].filter((key) => Object.hasOwn(req, key)), ...['write', 'end'].filter((key) => Object.hasOwn(res, key))]
+      // Nor any property of ours: req and res have hidden classes of their own on Express.
+      const ours = (o: object) => Object.getOwnPropertySymbols(o).filter((s) => s.description?.startsWith('echotrail'))
+      own.push(...[...ours(req), ...ours(res)].map(String))
       seen.push({ ownProperties: own, requestId: req.echotrail?.requestId })
       req.echotrail?.setUser({ identifier: `admin-${req.params.id}` })
       res.json({ ok: true, password: 'hunter2' })
