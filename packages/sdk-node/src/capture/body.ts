@@ -46,6 +46,9 @@ export function decodeBody(kind: BodyKind, text: string, truncated: boolean): Js
 export class BodyTap {
   #chunks: (string | Buffer)[] = []
   #bytes = 0
+  // True while the chunks so far end on a whole character (none yet, a string, or bytes
+  // ending in an ASCII byte): a byte chunk that starts here decodes alone as it would joined.
+  #atBoundary = true
   truncated = false
   constructor(
     readonly maxBytes: number,
@@ -62,26 +65,39 @@ export class BodyTap {
         if (bytes <= room) {
           this.#chunks.push(chunk)
           this.#bytes += bytes
+          this.#atBoundary = true
           return
         }
       }
       // Another encoding, or too long: the bytes on the wire decide.
       this.#addBytes(Buffer.from(chunk, utf8 ? 'utf8' : (encoding as BufferEncoding)), room, false)
     } else if (chunk instanceof Uint8Array) {
-      this.#addBytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), room, this.copyBytes)
+      // A Buffer is used as it is; a plain Uint8Array gets a Buffer view (no copy).
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      this.#addBytes(buf, room, this.copyBytes)
     }
   }
 
   #addBytes(buf: Buffer, room: number, copy: boolean): void {
-    if (buf.byteLength > room) {
+    const length = buf.byteLength
+    if (length > room) {
       buf = Buffer.from(buf.subarray(0, room))
       this.truncated = true
     } else if (copy) {
-      // The app may reuse its buffer after write() returns: keep our own copy.
+      // The app may reuse its buffer after write() returns, so the bytes must be kept
+      // now. A chunk that starts and ends on whole characters is kept as its text: one
+      // string instead of a copy now and a join and decode later (a JSON answer written
+      // by res.json() or res.send() is one such chunk).
+      if (this.#atBoundary && length > 0 && buf[length - 1]! < 0x80) {
+        this.#chunks.push(buf.toString('utf8'))
+        this.#bytes += length
+        return
+      }
       buf = Buffer.from(buf)
     }
     this.#chunks.push(buf)
     this.#bytes += buf.byteLength
+    this.#atBoundary = buf.byteLength === 0 ? this.#atBoundary : buf[buf.byteLength - 1]! < 0x80
   }
 
   get empty(): boolean {
@@ -90,7 +106,10 @@ export class BodyTap {
 
   text(): string {
     const chunks = this.#chunks
-    if (chunks.length === 1 && typeof chunks[0] === 'string') return chunks[0]
+    if (chunks.length === 1) {
+      const only = chunks[0]!
+      return typeof only === 'string' ? only : only.toString('utf8')
+    }
     // A cut may split a multi-byte character; the decoder turns that into U+FFFD.
     const buffers = chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))
     return Buffer.concat(buffers, this.#bytes).toString('utf8')
