@@ -33,7 +33,12 @@ export function init(options: BrowserOptions): boolean {
     active = createBrowserClient(resolved as ResolvedOptions, fetch, options.onError ?? warn)
     return true
   } catch (error) {
-    warn(CODED_ERRORS ? 'init failed' : 'init failed; Echotrail stays disabled', error)
+    // An invalid mask option throws from core; it goes where the other option problems go.
+    try {
+      ;(options?.onError ?? warn)(CODED_ERRORS ? 'init failed' : 'init failed; Echotrail stays disabled', error)
+    } catch {
+      // A throwing onError must not make init() throw.
+    }
     return false
   }
 }

@@ -171,6 +171,21 @@ describe('cross-origin requests and keys in Chromium', () => {
     expect(result).toEqual({ started: false, same: true })
     expect(warnings.join('\n')).toContain('[echotrail] init failed')
     expect(warnings.join('\n')).toContain('mask.maxDepth: 1..1000')
+    // With onError, the problem goes there and nowhere else, as every other option problem does.
+    warnings.length = 0
+    const reported = await page.evaluate((key) => {
+      const messages: string[] = []
+      const started = (window as unknown as { Echotrail: { init(o: object): boolean } }).Echotrail.init({
+        publishableKey: key,
+        mask: { maxDepth: 0 },
+        onError: (m: string, e: unknown) => messages.push(`${m} | ${(e as Error).message}`),
+      })
+      return { started, messages }
+    }, publishableKey)
+    expect(reported.started).toBe(false)
+    expect(reported.messages).toHaveLength(1)
+    expect(reported.messages[0]).toMatch(/^init failed \| .*mask\.maxDepth: 1\.\.1000/)
+    expect(warnings).toEqual([])
     await page.close()
   })
 })
