@@ -1,8 +1,9 @@
 // bench/sdk-browser: the script-tag build's size against its budget, and the cost the SDK
 // adds to fetch in real Chromium (1,000 fetches to a local server, with and without it).
 // Usage: pnpm -C bench/sdk-browser bench   (builds packages/sdk-browser first when needed)
+//        BENCH_CPU_PROF=/tmp/page.cpuprofile pnpm -C bench/sdk-browser bench   (also profiles one run with the SDK)
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -80,6 +81,19 @@ try {
       samples.with.push(await run(withSdk))
       samples.without.push(await run(without))
     }
+  }
+  // BENCH_CPU_PROF=FILE: one more run with the SDK under V8's profiler, written as a
+  // .cpuprofile (bench/ingest's show-profile.ts prints its top functions).
+  const profileFile = process.env.BENCH_CPU_PROF
+  if (profileFile) {
+    const cdp = await context.newCDPSession(withSdk)
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
+    await cdp.send('Profiler.start')
+    await run(withSdk)
+    const { profile } = await cdp.send('Profiler.stop')
+    writeFileSync(profileFile, JSON.stringify(profile))
+    console.log(`  CPU profile of one run with the SDK: ${profileFile}`)
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const a = median(samples.without)
