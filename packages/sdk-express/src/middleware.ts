@@ -114,7 +114,7 @@ function expressBase(proto: object | null, core: object): object | undefined {
 // Body taps for the same reason: wrapping req.emit, res.write and res.end on each request
 // adds three properties to objects with a hidden class of their own. Instead `emit`,
 // `write` and `end` are wrapped once on Express's base prototypes, and look for the
-// request's observer in its state on res; requests without one pass straight through. The
+// request's observer in its state (see holderOf); requests without one pass straight through. The
 // wrappers call whatever the prototype above holds at call time, so patches made later
 // by others (APM agents) still run.
 const WRAPPED = Symbol.for('echotrail.express.bodyTaps')
@@ -159,7 +159,7 @@ function wrapResponseWrites(base: Record<PropertyKey, unknown>): void {
 // The end of a recorded response the same way: a 'close' listener on each res costs its
 // registration and a look-up of res's listeners at emit, on an object with a hidden class
 // of its own; `emit` wrapped once on Express's base response finds the record's observer
-// in the state on res when 'close' comes, before the listeners run.
+// in the request's state when 'close' comes, before the listeners run.
 const WRAPPED_CLOSE = Symbol.for('echotrail.express.close')
 
 function wrapResponseEmit(base: Record<PropertyKey, unknown>): void {

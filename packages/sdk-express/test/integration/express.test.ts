@@ -31,6 +31,14 @@ describe.each([
     return { base: await listen(server), stop: () => close(server) }
   }
 
+  /** Stops the app, delivers what the middleware holds, and returns the events the collector stored for `serviceName`. */
+  async function storedAfter(stop: () => Promise<void>, mw: { client: { shutdown(): Promise<unknown> } }, serviceName: string) {
+    await stop()
+    await settle()
+    await mw.client.shutdown()
+    return (await collector.events()).filter((e) => e.service_name === serviceName)
+  }
+
   it('stores one event per request with the route template, status, timing and user, secrets masked at rest', async () => {
     const mw = echotrail(
       options({
@@ -118,10 +126,7 @@ describe.each([
     // Streamed as written, not buffered to the end.
     expect(arrivals.length).toBeGreaterThan(3)
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(50)
-    await stop()
-    await settle()
-    await mw.client.shutdown()
-    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-sse-${captureOn}`)
+    const stored = await storedAfter(stop, mw, `${service}-sse-${captureOn}`)
     expect(stored).toHaveLength(1)
     expect(stored[0]).toMatchObject({ path: '/events', route: '/events', status_code: 200 })
     expect(stored[0]!.response_body === undefined).toBe(!captureOn)
@@ -194,11 +199,8 @@ describe.each([
     expect(res.status).toBe(200)
     expect(res.headers.get('x-request-id')).toBe('req-sub-1')
     await res.arrayBuffer()
-    await stop()
-    await settle()
-    await mw.client.shutdown()
+    const stored = await storedAfter(stop, mw, `${service}-subapp`)
     expect(seen).toEqual([{ ownProperties: [], requestId: 'req-sub-1' }])
-    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-subapp`)
     expect(stored).toEqual([
       expect.objectContaining({
         route: '/admin/tenants/:id',
@@ -231,10 +233,7 @@ describe.each([
     expect(res.status).toBe(200)
     aborter.abort()
     await handled
-    await stop()
-    await settle()
-    await mw.client.shutdown()
-    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-aborted`)
+    const stored = await storedAfter(stop, mw, `${service}-aborted`)
     expect(stored).toEqual([
       expect.objectContaining({ path: '/slow', status_code: 200, error_message: 'Error: the connection closed before the response was complete' }),
     ])
@@ -275,10 +274,7 @@ describe.each([
       const res = await fetch(`${base}/orders/${i}`)
       expect(await res.json()).toEqual({ id: String(i), page: 'orders' })
     }
-    await stop()
-    await settle()
-    await mw.client.shutdown()
-    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-locals`)
+    const stored = await storedAfter(stop, mw, `${service}-locals`)
     expect(stored).toHaveLength(n)
     for (const e of stored) {
       expect(e).toMatchObject({ route: '/orders/:id', status_code: 200, identifier: `u${String(e.path).split('/').at(-1)}` })
@@ -300,10 +296,7 @@ describe.each([
     const res = await fetch(`${base}/orders/7`)
     expect(res.status).toBe(503)
     await res.arrayBuffer()
-    await stop()
-    await settle()
-    await mw.client.shutdown()
-    const stored = (await collector.events()).filter((e) => e.service_name === `${service}-errors`)
+    const stored = await storedAfter(stop, mw, `${service}-errors`)
     expect(stored).toEqual([
       expect.objectContaining({ route: '/orders/:id', status_code: 503, error_message: 'TypeError: order service unavailable' }),
     ])
