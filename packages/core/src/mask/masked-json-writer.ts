@@ -30,8 +30,8 @@ export interface MaskedJsonWriterParts {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
 
-const MASKED_JSON = quote(MASKED)
-const UNSERIALIZABLE_JSON = quote(UNSERIALIZABLE)
+const MASKED_JSON = /* @__PURE__ */ quote(MASKED)
+const UNSERIALIZABLE_JSON = /* @__PURE__ */ quote(UNSERIALIZABLE)
 
 /**
  * Compiles a writer; the returned function never throws. `sortKeys` writes members sorted
