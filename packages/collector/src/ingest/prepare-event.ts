@@ -1,5 +1,5 @@
 import { AUDIT_EVENT_FIELDS, DEFAULT_ACTION, uuidv7, WIRE_LIMITS, type Masker } from '@echotrail/core'
-import { auditEventFieldsSchema } from '@echotrail/core/schema'
+import { acceptsAsIs, auditEventFieldsSchema } from '@echotrail/core/schema'
 import type { Issue } from '../errors.js'
 import { classify, type ClassifiableEvent } from './classify.js'
 import { toIssues } from './to-issues.js'
@@ -64,6 +64,31 @@ function timestampMs(value: string | number | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined
 }
 
+type ValidEvent = Record<string, unknown> & ClassifiableEvent & { timestamp?: string | number; event_id?: string; source?: string }
+type Validation = { ok: true; event: ValidEvent } | { ok: false; issues: Issue[] }
+
+/**
+ * Runs the wire format's rules on one event. Most events are plain request events that
+ * `acceptsAsIs` recognises without the zod parse (which would return an equal copy);
+ * everything else goes through the schema, which names the issues.
+ */
+function validate(raw: Record<string, unknown>): Validation {
+  let result: Validation
+  if (acceptsAsIs(raw)) result = { ok: true, event: raw as ValidEvent }
+  else {
+    let parsed
+    try {
+      parsed = auditEventFieldsSchema.safeParse(raw)
+    } catch {
+      // Only nesting deep enough to exhaust the validator's stack gets here.
+      return { ok: false, issues: [{ path: [], message: 'the event nests too deeply', code: 'too_big' }] }
+    }
+    result = parsed.success ? { ok: true, event: parsed.data as ValidEvent } : { ok: false, issues: toIssues(parsed.error.issues) }
+  }
+  const tooLong = indexedTextIssues(raw)
+  return tooLong ? { ok: false, issues: [...(result.ok ? [] : result.issues), ...tooLong] } : result
+}
+
 /**
  * Turns one event of a request into what is stored: validates it, keeps unknown fields
  * in `metadata.extra`, applies the timestamp rule and derives the classification, then
@@ -75,20 +100,11 @@ export function prepareEvent(raw: unknown, ctx: PrepareContext): PrepareResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: [], message: 'an event must be a JSON object', code: 'invalid_type' }] }
   }
-  let parsed
-  try {
-    parsed = auditEventFieldsSchema.safeParse(raw)
-  } catch {
-    // Only nesting deep enough to exhaust the validator's stack gets here.
-    return { ok: false, issues: [{ path: [], message: 'the event nests too deeply', code: 'too_big' }] }
-  }
-  const tooLong = indexedTextIssues(raw as Record<string, unknown>)
-  if (!parsed.success || tooLong) {
-    return { ok: false, issues: [...(parsed.success ? [] : toIssues(parsed.error.issues)), ...(tooLong ?? [])] }
-  }
+  const validated = validate(raw as Record<string, unknown>)
+  if (!validated.ok) return validated
   // One pass builds the stored document: known fields copied, unknown ones gathered
   // for metadata.extra (what core's splitUnknownFields does, without its two copies).
-  const event = parsed.data as Record<string, unknown> & ClassifiableEvent & { timestamp?: string | number; event_id?: string; source?: string }
+  const event = validated.event
   const doc: Record<string, unknown> = {}
   let extra: Record<string, unknown> | undefined
   for (const key in event) {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AuditEvent } from '../event/audit-event'
 import type { JsonObject, JsonValue } from '../event/json'
 import { eventByteLength } from '../event/event-byte-length'
+import { isJsonData, isJsonObject } from './json-data'
 import {
   ACTOR_TYPES,
   CATEGORIES,
@@ -14,69 +15,11 @@ import {
 } from '../event/vocabulary'
 
 // ECMAScript dates end at ±8.64e15 ms; a larger epoch could never become `occurred_at`.
-const MAX_EPOCH_MS = 8_640_000_000_000_000
+export const MAX_EPOCH_MS = 8_640_000_000_000_000
 
-// Free JSON fields are checked by one iterative walk rather than z.json(): its union
-// tries each JSON type in turn and builds (then drops) an issue for every miss, which
-// was a fifth of the collector's validation time, and it recurses once per level.
+// Free JSON fields are checked by one iterative walk (json-data.ts) rather than z.json().
 const jsonValue = z.custom<JsonValue>(isJsonData, { message: 'expected JSON data' })
-const jsonObject = z.custom<JsonObject>((value) => isPlainData(value) && isJsonData(value), {
-  message: 'expected a JSON object',
-})
-
-function isPlainData(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const proto: unknown = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
-// The walk's stack, reused: the walk is synchronous and calls nothing that could walk.
-const pending: unknown[] = []
-
-/** Ends a walk early, letting go of what it had still to visit. */
-function stop(): false {
-  pending.length = 0
-  return false
-}
-
-/** True when `value` is JSON data: what JSON.parse can produce (no cycles, dates, NaN…). */
-function isJsonData(value: unknown): value is JsonValue {
-  pending.length = 0
-  pending.push(value)
-  // A container seen twice is a cycle (or a shared reference, which JSON cannot hold
-  // either). The first container needs no Set: most values checked here are one flat
-  // object (query_params), so the Set is made only when a second container turns up.
-  let first: object | undefined
-  let seen: Set<object> | undefined
-  while (pending.length > 0) {
-    const item = pending.pop()
-    switch (typeof item) {
-      case 'string':
-      case 'boolean':
-        continue
-      case 'number':
-        if (!Number.isFinite(item)) return stop()
-        continue
-      case 'object': {
-        if (item === null) continue
-        if (first === undefined) first = item
-        else {
-          if (item === first || seen?.has(item)) return stop()
-          ;(seen ??= new Set()).add(item)
-        }
-        if (Array.isArray(item)) {
-          for (let i = 0; i < item.length; i++) pending.push(item[i])
-        } else if (isPlainData(item)) {
-          for (const key in item) pending.push(item[key])
-        } else return stop()
-        continue
-      }
-      default:
-        return stop()
-    }
-  }
-  return true
-}
+const jsonObject = z.custom<JsonObject>(isJsonObject, { message: 'expected a JSON object' })
 
 // BatAudit upper-cases the method before checking it, and its SDKs rely on that.
 const upperCaseMethod = (value: unknown): unknown =>

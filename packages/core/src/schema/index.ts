@@ -13,3 +13,4 @@ export type {
 export { clientReportSchema } from './client-report-schema'
 export type { ClientReport } from './client-report-schema'
 export { auditEventJsonSchema } from './audit-event-json-schema'
+export { acceptsAsIs } from './accepts-as-is'
