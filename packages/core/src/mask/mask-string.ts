@@ -14,7 +14,7 @@ import type { SecretKeyTest } from './secret-keys'
 // Credentials are token68 (RFC 7235): letters, digits, -._~+/ then optional '=' padding.
 // At least eight characters, so prose ("the bearer of", "Basic plan") stays readable.
 // Each part consumes a character class disjoint from the next one, so matching is linear.
-const SECRET_IN_TEXT = /\b(?:(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*|(et_sk_|et_pk_|bat_)[A-Za-z0-9_]{8,})/gi
+export const SECRET_IN_TEXT = /\b(?:(bearer|basic)\s+[A-Za-z0-9\-._~+/]{8,}=*|(et_sk_|et_pk_|bat_)[A-Za-z0-9_]{8,})/gi
 
 // A plain search is several times cheaper than a replace that finds nothing.
 const SECRET_HINT = /bearer|basic|et_[sp]k_|bat_/i
@@ -23,10 +23,10 @@ const SECRET_HINT = /bearer|basic|et_[sp]k_|bat_/i
 const MIN_SECRET_CHARS = 12
 
 // One alternative matched: a scheme (kept, with one space) or a key prefix (kept).
-const replaceSecret = (_match: string, scheme: string | undefined, prefix: string): string => (scheme ? `${scheme} ` : prefix) + MASKED
+export const replaceSecret = (_match: string, scheme: string | undefined, prefix: string): string => (scheme ? `${scheme} ` : prefix) + MASKED
 
 // An empty match would insert a mask between every pair of characters.
-const replacePattern = (match: string): string => match && MASKED
+export const replacePattern = (match: string): string => match && MASKED
 
 // The start of an authority with a ':' and nothing yet that ends it or closes userinfo.
 const OPEN_USERINFO = /^[^\s/?#@]*:[^\s/?#@]*$/
@@ -38,7 +38,7 @@ export type StringMasker = (text: string) => string
 
 /** Compiles the string rules once; `isSecretKey` judges URL parameter names as object keys are judged. */
 export function createStringMasker(extraPatterns: readonly RegExp[], maxStringChars: number, isSecretKey: SecretKeyTest): StringMasker {
-  const patterns = extraPatterns.map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`))
+  const patterns = compilePatterns(extraPatterns)
   const maskUrlSecrets = createUrlSecretMasker(isSecretKey)
 
   return (text) => {
@@ -59,8 +59,12 @@ export function createStringMasker(extraPatterns: readonly RegExp[], maxStringCh
   }
 }
 
+/** The user's patterns as global RegExps, so each replaces every match. */
+export const compilePatterns = (extraPatterns: readonly RegExp[]): RegExp[] =>
+  extraPatterns.map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`))
+
 /** `text` shortened to `maxChars` including the marker. */
-function cut(text: string, maxChars: number): string {
+export function cut(text: string, maxChars: number): string {
   let end = maxChars - STRING_TRUNCATED.length
   const high = text.charCodeAt(end - 1)
   if (high >= 0xd800 && high <= 0xdbff) end--

@@ -1,7 +1,7 @@
 import { toJsonValue } from './json-value'
 import { maskCardNumber } from './mask-cards'
 import type { MaskOptions } from './mask-options'
-import { createStringMasker } from './mask-string'
+import { createCompactStringMasker } from './compact-string-masker'
 import { CIRCULAR, MASKED, TRUNCATED, UNSERIALIZABLE } from './markers'
 import { resolveMaskOptions } from './resolve-mask-options'
 import { DEFAULT_SECRET_KEYS, normaliseKey, type SecretKeyTest } from './secret-keys'
@@ -47,7 +47,7 @@ function createCompactSecretKeyTest(extraKeys: readonly (string | RegExp)[]): Se
 export function createMaskToJson(options: MaskOptions = {}): (value: unknown) => string {
   const { extraKeys, extraPatterns, maxDepth, maxStringChars } = resolveMaskOptions(options)
   const isSecret = createCompactSecretKeyTest(extraKeys)
-  const maskString = createStringMasker(extraPatterns, maxStringChars, isSecret)
+  const maskString = createCompactStringMasker(extraPatterns, maxStringChars, isSecret)
 
   // The JSON of `value` masked, or undefined for what JSON drops (undefined, functions, symbols).
   function write(value: unknown, key: string | number, depth: number, ancestors: unknown[]): string | undefined {

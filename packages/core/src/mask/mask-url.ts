@@ -16,29 +16,37 @@ import type { SecretKeyTest } from './secret-keys'
 // text once. Stars are no name character, so a name a user pattern broke up never
 // matches anew; the value stops before `…`, so a string cut inside a value keeps its
 // `…[Truncated]` marker.
-const PARAM = /(^|[?&#;\s"'])([\w.\-[\]%]+)=([^?&#;\s"'<>…]+)/g
+export const PARAM = /(^|[?&#;\s"'])([\w.\-[\]%]+)=([^?&#;\s"'<>…]+)/g
 
 // userinfo (RFC 3986 §3.2.1): the user stops at the first ':', the password runs to
 // the last '@' before the path, query or fragment, as URL parsers read it.
-const USERINFO = /(:\/\/[^\s/?#@:]*:)[^\s/?#]+@/g
+export const USERINFO = /(:\/\/[^\s/?#@:]*:)[^\s/?#]+@/g
 
 // A string cut through a masked value ends in a few stars; left alone, a second pass
 // changes nothing, and stars hold nothing to hide. (A cut inside userinfo drops the
 // whole authority instead: see `cut` in mask-string.ts.)
 const ONLY_STARS = /^\*+$/
 
+/** What `USERINFO` is replaced by: the password masked, the rest kept. */
+export const USERINFO_MASK = `$1${MASKED}@`
+
+/** The `replace` callback of `PARAM`: masks a value whose parameter name `isSecretKey` judges secret. */
+export const createParamReplacer =
+  (isSecretKey: SecretKeyTest) =>
+  (match: string, before: string, name: string, value: string): string =>
+    isSecretKey(name) && !ONLY_STARS.test(value) ? `${before}${name}=${MASKED}` : match
+
 /** Masks URL-borne secrets inside one string. */
 export type UrlSecretMasker = (text: string) => string
 
 /** Builds the URL rule around `isSecretKey`, the test object keys are judged by. */
 export function createUrlSecretMasker(isSecretKey: SecretKeyTest): UrlSecretMasker {
-  const replaceParam = (match: string, before: string, name: string, value: string): string =>
-    isSecretKey(name) && !ONLY_STARS.test(value) ? `${before}${name}=${MASKED}` : match
+  const replaceParam = createParamReplacer(isSecretKey)
 
   return (text) => {
     // A plain search is far cheaper than a replace that finds nothing.
     let out = text
-    if (out.includes('://')) out = out.replace(USERINFO, `$1${MASKED}@`)
+    if (out.includes('://')) out = out.replace(USERINFO, USERINFO_MASK)
     if (out.includes('=')) out = out.replace(PARAM, replaceParam)
     return out
   }
