@@ -149,10 +149,19 @@ async function postgresPhase(): Promise<{ baseline: Series; batch: Series; singl
 
   const baselineProject = randomUUID()
   let baselineSeq = 1
+  // Every timed run starts right after a CHECKPOINT. PostgreSQL logs a page's full image
+  // the first time the page changes after a checkpoint, so a run that began just after an
+  // automatic one wrote up to twice the WAL of one that began late in the cycle: the
+  // baseline's rounds differed by 40% on a quiet machine. Now each method starts in the
+  // same state, and a run's own WAL (about 300 MB per 120,000 events) stays below max_wal_size.
+  const settle = async () => {
+    await admin.query('CHECKPOINT')
+  }
   const runBaseline = async (n: number) => {
     const payloads = copyPayloads(generateEvents(n, nextSeed()), baselineProject, baselineSeq, cfg.copyConnections)
     baselineSeq += n
     const before = (await storedCount(admin, baselineProject)).events
+    await settle()
     const c0 = cpuSnapshot([process.pid])
     const seconds = await copyParallel(copyClients, payloads)
     const cpu = cpuShare(c0, cpuSnapshot([process.pid]))
@@ -163,6 +172,7 @@ async function postgresPhase(): Promise<{ baseline: Series; batch: Series; singl
   const runHttp = async (events: BenchEvent[], single: boolean) => {
     const { bodies, counts } = single ? singleBodies(events) : batchBodies(events, cfg.batch)
     const before = (await storedCount(admin, projectId)).events
+    await settle()
     const c0 = cpuSnapshot([collector.pid, process.pid])
     const r = await runLoad({
       url: collector.url,
