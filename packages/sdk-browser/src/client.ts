@@ -85,8 +85,6 @@ const METHODS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/
 const MAX_PATH_CHARS = 255
 const MAX_IDENTIFIER_CHARS = 100
 const MAX_BODY_CHARS = 16_384
-// setUser's names → wire fields.
-const USER_FIELDS = { id: 'identifier', email: 'user_email', name: 'user_name', roles: 'user_roles', type: 'user_type', tenantId: 'tenant_id' } as const
 
 /** `AbortError`, `TimeoutError`, `TypeError: Failed to fetch`…; a string is its own name. */
 const errorName = (error: unknown): string => {
@@ -324,15 +322,16 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
   const unpatch = [options.captureFetch && patchFetch(recorder, fetchImpl, requestIdHeader), options.captureXhr && patchXhr(recorder, requestIdHeader)]
 
   return {
-    setUser(next) {
-      user = {}
-      for (const key in USER_FIELDS) {
-        const value = next[key as keyof BrowserUser]
-        if (value !== undefined) {
-          ;(user as Record<string, unknown>)[USER_FIELDS[key as keyof BrowserUser]] =
-            key === 'id' ? String(value).slice(0, MAX_IDENTIFIER_CHARS) : key === 'roles' ? [...(value as string[])] : value
-        }
-      }
+    setUser({ id, email, name, roles, type, tenantId }) {
+      // Fields left out are undefined, which JSON (and the masker) drops.
+      user = {
+        identifier: id === undefined ? id : String(id).slice(0, MAX_IDENTIFIER_CHARS),
+        user_email: email,
+        user_name: name,
+        user_roles: roles && [...roles],
+        user_type: type,
+        tenant_id: tenantId,
+      } as AuditEventFields
     },
     clearUser() {
       user = {}

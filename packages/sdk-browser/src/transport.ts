@@ -50,16 +50,15 @@ export function createFetchTransport(url: string, fetchImpl: typeof fetch): Tran
       try {
         const response = await fetchImpl(url, post(batch.body, batch.bytes <= KEEPALIVE_BUDGET_BYTES, signal))
         const { ok, status } = response
+        // An absent `rejected` or `retryAfterMs` is undefined, which the sender reads as none.
         if (ok) {
           // A 202 names the events it refused as invalid: they are dropped, not sent.
           const answer = (await response.json().catch(noop)) as { rejected?: { index?: number }[] } | undefined
-          const rejected = answer?.rejected?.map?.((entry) => entry?.index).filter(Number.isInteger) as number[] | undefined
-          return { ok, status, ...(rejected?.[0] !== undefined && { rejected }) }
+          return { ok, status, rejected: answer?.rejected?.map?.((entry) => entry?.index).filter(Number.isInteger) } as SendOutcome
         }
         // The answer is not needed; release the connection.
         response.body?.cancel().catch(noop)
-        const wait = retryAfterMs(response.headers.get('retry-after'), Date.now())
-        return { ok, status, ...(wait !== undefined && { retryAfterMs: wait }) }
+        return { ok, status, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now()) } as SendOutcome
       } catch (error) {
         return { ok: false, error }
       }

@@ -15,6 +15,4 @@ export function compileUrlRules(rules: readonly (string | RegExp)[]): UrlMatcher
 }
 
 /** True for the health-check paths that are never recorded. */
-export function isHealthCheck(pathname: string): boolean {
-  return HEALTH_PATH.test(pathname)
-}
+export const isHealthCheck = (pathname: string): boolean => HEALTH_PATH.test(pathname)
