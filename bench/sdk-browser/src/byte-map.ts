@@ -1,6 +1,8 @@
 // bench/sdk-browser byte map: where the script tag's bytes come from, by source file.
 // Usage: pnpm -C bench/sdk-browser byte-map [path/to/echotrail.min.js]   (reads the .map beside it;
-//        the shipped build maps @echotrail/core to its dist/index.js as one file)
+//        the shipped build maps @echotrail/core to its dist/index.js as one file; for a map by
+//        core source file, build with packages/sdk-browser/scripts/build-iife-from-source.mjs
+//        and pass /tmp/echotrail-from-source.min.js)
 //
 // Each minified character is attributed, through the source map, to the source file it
 // came from. Gzip bytes are not additive, so a file's gzip share is estimated as what the

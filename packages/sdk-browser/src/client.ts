@@ -55,8 +55,8 @@ export interface Recorder {
 
 /** The SDK instance behind `init()`. */
 export interface BrowserClient {
+  /** Replaces the user; `setUser({})` clears it. */
   setUser(user: BrowserUser): void
-  clearUser(): void
   action(name: string, fields?: AuditEventFields): void
   flush(timeoutMs?: number): Promise<boolean>
   stats(): BrowserStats
@@ -332,9 +332,6 @@ export function createBrowserClient(options: ResolvedOptions, fetchImpl: typeof 
         user_type: type,
         tenant_id: tenantId,
       } as AuditEventFields
-    },
-    clearUser() {
-      user = {}
     },
     action(name, fields) {
       safely('action', () => enqueue({ ...common(), ...fields, action: name }))

@@ -47,7 +47,7 @@ export function init(options: BrowserOptions): boolean {
 export const setUser = (user: BrowserUser): void => active?.setUser(user)
 
 /** Stops attaching a user to events (after sign-out). */
-export const clearUser = (): void => active?.clearUser()
+export const clearUser = (): void => active?.setUser({})
 
 /** Records an explicit action (`cart.checked_out`) with optional event fields. */
 export const action = (name: string, fields?: AuditEventFields): void => active?.action(name, fields)
