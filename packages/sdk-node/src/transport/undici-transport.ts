@@ -1,11 +1,8 @@
 import type { EncodedBatch, SendOutcome, Transport } from '@echotrail/core'
-import { BATCH_BODY_END, BATCH_BODY_START, parseRetryAfter, rejectedPositions } from '@echotrail/core'
-import { promisify } from 'node:util'
-import { gzip as gzipCallback } from 'node:zlib'
+import { parseRetryAfter, rejectedPositions } from '@echotrail/core'
 import type { Dispatcher } from 'undici'
 import { Pool } from 'undici'
-
-const gzip = promisify(gzipCallback)
+import { createBatchGzip } from './batch-gzip'
 
 /** Options of `createUndiciTransport`. */
 export interface UndiciTransportOptions {
@@ -42,28 +39,23 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   // process open, which undici guarantees by unref'ing idle sockets.
   const own = options.dispatcher === undefined ? new Pool(origin, { connections: options.maxConnections, pipelining: 1 }) : undefined
   const dispatcher: Dispatcher = options.dispatcher ?? own!
+  const batchGzip = createBatchGzip()
 
-  async function post(path: string, body: string | Buffer, signal: AbortSignal, compress: boolean) {
+  function post(path: string, body: string | Buffer, signal: AbortSignal, gzipped: boolean) {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-api-key': options.apiKey,
       'user-agent': options.userAgent,
     }
-    let payload: string | Buffer = body
-    if (compress) {
-      // Level 1: most of the size gain for a fraction of the CPU, which is the host app's;
-      // memLevel 9 (zlib's largest hash) is a little faster still at the same ratio.
-      payload = await gzip(body, { level: 1, memLevel: 9 })
-      headers['content-encoding'] = 'gzip'
-    }
-    return dispatcher.request({ origin, path: base + path, method: 'POST', headers, body: payload, signal })
+    if (gzipped) headers['content-encoding'] = 'gzip'
+    return dispatcher.request({ origin, path: base + path, method: 'POST', headers, body, signal })
   }
 
   return {
     async send(batch: EncodedBatch, signal: AbortSignal): Promise<SendOutcome> {
       try {
         const compress = batch.bytes >= options.gzipThresholdBytes
-        const res = await post('/v1/audit/batch', compress ? bodyBytes(batch) : batch.body, signal, compress)
+        const res = await post('/v1/audit/batch', compress ? await batchGzip.compress(batch) : batch.body, signal, compress)
         if (res.statusCode >= 200 && res.statusCode < 300) {
           // Events the collector refused as invalid are dropped, not counted as sent.
           const rejected = rejectedPositions(await res.body.json().catch(() => undefined))
@@ -90,34 +82,8 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       }
     },
     async close() {
+      batchGzip.close()
       await own?.close().catch(() => undefined)
     },
   }
-}
-
-const COMMA = 0x2c
-// Buffer's own UTF-8 writer, under write(): it skips write()'s argument juggling, which
-// costs as much as the copy for an event-sized string. Long-standing in Node, Bun and
-// Deno, though not in the typings; write() when a runtime lacks it.
-const utf8Write = (Buffer.prototype as { utf8Write?: (text: string, offset: number) => number }).utf8Write
-
-/**
- * The batch body as UTF-8 bytes, written event by event into one buffer of its known
- * size: gzip needs bytes anyway, and this skips joining a string of them first (one copy
- * of the whole batch instead of two).
- */
-function bodyBytes(batch: EncodedBatch): Buffer | string {
-  const events = batch.eventJson
-  if (events === undefined) return batch.body
-  // Room for one more character than announced, so a size too small shows as a longer
-  // write instead of a silently cut one.
-  const out = Buffer.allocUnsafe(batch.bytes + 4)
-  let at = out.write(BATCH_BODY_START, 0, 'latin1')
-  for (let i = 0; i < events.length; i++) {
-    if (i > 0) out[at++] = COMMA
-    at += utf8Write === undefined ? out.write(events[i]!, at, 'utf8') : utf8Write.call(out, events[i]!, at)
-  }
-  at += out.write(BATCH_BODY_END, at, 'latin1')
-  // A size that disagrees with the texts: send the joined body instead.
-  return at === batch.bytes ? out.subarray(0, at) : batch.body
 }
