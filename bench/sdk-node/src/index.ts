@@ -13,9 +13,11 @@ import { threadCpu } from './thread-cpu'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 // BENCH_ONLY=<regexp> runs the matching cases only; BENCH_CPU_PROF=<dir> writes a V8 CPU
-// profile of every app process there (node --cpu-prof), to explain a ratio.
+// profile of every app process and of the per-event measurement there (node --cpu-prof), to explain a ratio.
 const ONLY = process.env.BENCH_ONLY === undefined ? undefined : new RegExp(process.env.BENCH_ONLY)
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF
+// BENCH_CPU_PROF_INTERVAL_US=<µs> samples more often than V8's 1 ms, for costs of a few µs per request.
+const CPU_PROF_FLAGS = process.env.BENCH_CPU_PROF_INTERVAL_US === undefined ? [] : ['--cpu-prof-interval', process.env.BENCH_CPU_PROF_INTERVAL_US]
 // Apps resolve @echotrail/* to the built dist (what users install), not to workspace source:
 // tsx's transform of source adds a __name() call to every closure the SDK makes per request.
 const RUN_TSCONFIG = fileURLToPath(new URL('../tsconfig.run.json', import.meta.url))
@@ -81,7 +83,7 @@ interface Measured {
 }
 
 async function runCase(c: Case): Promise<Measured> {
-  const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', `${CPU_PROF_DIR}/${c.config}-${c.method}-${Date.now()}`]
+  const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', `${CPU_PROF_DIR}/${c.config}-${c.method}-${Date.now()}`, ...CPU_PROF_FLAGS]
   const child = spawnPinned('./app.ts', [c.config, sink.url], prof)
   const port = Number(await lineOf(child, 'port'))
   const eventsBefore = sink.events()
@@ -120,7 +122,8 @@ async function runCase(c: Case): Promise<Measured> {
 }
 
 async function eventCost(): Promise<string> {
-  const child = spawnPinned('./event-cost.ts', [sink.url])
+  const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', `${CPU_PROF_DIR}/event-cost-${Date.now()}`, ...CPU_PROF_FLAGS]
+  const child = spawnPinned('./event-cost.ts', [sink.url], prof)
   const line = await lineOf(child, 'eventcost')
   await new Promise((r) => child.once('exit', r))
   return line
