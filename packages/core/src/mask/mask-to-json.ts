@@ -4,7 +4,7 @@ import type { MaskOptions } from './mask-options'
 import { createCompactStringMasker } from './compact-string-masker'
 import { CIRCULAR, MASKED, TRUNCATED, UNSERIALIZABLE } from './markers'
 import { resolveMaskOptions } from './resolve-mask-options'
-import { DEFAULT_SECRET_KEYS, normaliseKey, type SecretKeyTest } from './secret-keys'
+import { DEFAULT_SECRET_KEY_ENDINGS, normaliseKey, type SecretKeyTest } from './secret-keys'
 
 /**
  * `createMasker(options).maskToJson`, written for the size of a browser bundle (the
@@ -23,19 +23,20 @@ const [MASKED_JSON, CIRCULAR_JSON, TRUNCATED_JSON, UNSERIALIZABLE_JSON] = [MASKE
 ]
 
 /**
- * `createSecretKeyTest(extraKeys)` as one RegExp over the normalised key: the names are
- * `a-z0-9` only once normalised, so they need no escaping, and `(…|…)$` is "equals or
+ * `createSecretKeyTest(extraKeys)` as one RegExp over the normalised key: the default
+ * names as their hand-shortened pattern (so the bundle carries no name list), the extra
+ * names `a-z0-9` only once normalised, so they need no escaping; `(…|…)$` is "equals or
  * ends with one of them".
  */
 function createCompactSecretKeyTest(extraKeys: readonly (string | RegExp)[]): SecretKeyTest {
   const names: string[] = []
   const patterns: RegExp[] = []
-  for (const key of [...DEFAULT_SECRET_KEYS, ...extraKeys]) {
+  for (const key of extraKeys) {
     if (typeof key === 'string') names.push(normaliseKey(key))
     // Without g/y, test() keeps no lastIndex between keys.
     else patterns.push(RegExp(key.source, key.flags.replace(/[gy]/g, '')))
   }
-  const ending = RegExp(`(${names.join('|')})$`)
+  const ending = RegExp(`(${[DEFAULT_SECRET_KEY_ENDINGS, ...names].join('|')})$`)
   return (key) => ending.test(normaliseKey(key)) || patterns.some((pattern) => pattern.test(key))
 }
 

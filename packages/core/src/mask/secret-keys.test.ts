@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { secretKeySpelling } from './arbitraries'
-import { createSecretKeyTest, DEFAULT_SECRET_KEYS, normaliseKey } from './secret-keys'
+import { createSecretKeyTest, DEFAULT_SECRET_KEY_ENDINGS, DEFAULT_SECRET_KEYS, normaliseKey } from './secret-keys'
 
 const isSecret = createSecretKeyTest([])
 
@@ -72,5 +72,25 @@ describe('createSecretKeyTest', () => {
     for (const key of ['monkey', 'turkey', 'primary_key', 'key', 'access_key_id', 'credential_id', 'credentials_type', 'passwords_match', 'cookies_accepted', 'secret_keys_count', 'session_id', 'token_type', 'max_tokens', 'token_count', 'tokens_used', 'keyboard']) {
       expect(isSecret(key), key).toBe(false)
     }
+  })
+})
+
+describe('DEFAULT_SECRET_KEY_ENDINGS', () => {
+  const endsWithDefault = new RegExp(`(?:${DEFAULT_SECRET_KEY_ENDINGS})$`)
+  // Keys made of pieces of the default names, so near misses (`passwor`, `tokens`, `apikeys`) come up often.
+  const pieces = [...new Set(DEFAULT_SECRET_KEYS.flatMap((name) => normaliseKey(name).match(/.{1,4}/g)!))]
+  const nearKey = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.constantFrom(...DEFAULT_SECRET_KEYS.map(normaliseKey)), fc.string({ maxLength: 2 })), { maxLength: 5 }).map((parts) => parts.join(''))
+
+  it('matches the normal form of every default name', () => {
+    for (const name of DEFAULT_SECRET_KEYS) expect(endsWithDefault.test(normaliseKey(name)), name).toBe(true)
+  })
+
+  it('judges any key as the default names do', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearKey, secretKeySpelling), (key) => {
+        expect(endsWithDefault.test(normaliseKey(key)), key).toBe(isSecret(key))
+      }),
+      { numRuns: 2_000 },
+    )
   })
 })
