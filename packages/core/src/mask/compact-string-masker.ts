@@ -1,4 +1,4 @@
-import { maskCards } from './mask-cards'
+import { maskCardsCompact } from './compact-mask-cards'
 import { compilePatterns, cut, replacePattern, replaceSecret, SECRET_IN_TEXT, type StringMasker } from './mask-string'
 import { createParamReplacer, PARAM, USERINFO, USERINFO_MASK } from './mask-url'
 import type { SecretKeyTest } from './secret-keys'
@@ -17,7 +17,7 @@ export function createCompactStringMasker(extraPatterns: readonly RegExp[], maxS
 
   return (text) => {
     let out = maskUrlSecrets(text.length > maxStringChars ? cut(text, maxStringChars) : text).replace(SECRET_IN_TEXT, replaceSecret)
-    const carded = maskCards(out)
+    const carded = maskCardsCompact(out)
     // See createStringMasker: a masked card can join `user:` to a later '@'.
     if (carded !== out) out = maskUrlSecrets(carded)
     for (const pattern of patterns) out = out.replace(pattern, replacePattern)

@@ -6,7 +6,8 @@ import { isLuhnValid } from './luhn'
  * its last four digits, the same length whatever the card's.
  */
 
-const CARD_STARS = '************'
+/** What a card's digits before its last four become. */
+export const CARD_STARS = '************'
 
 // Cheap gate: only a run of 13 digits (single separators allowed) can hold a card.
 // Each step is a fixed one or two characters, so the regex cannot backtrack badly.
@@ -14,12 +15,12 @@ const CARD_HINT = /\d(?:[ -]?\d){12}/
 
 // A run of digit groups joined by single spaces or dashes: the text a card can be
 // written in. Its groups are the only places a card may start or end.
-const RUN = /\d+(?:[ -]\d+)*/g
-const SEPARATOR = /[ -]/
+export const RUN = /\d+(?:[ -]\d+)*/g
+export const SEPARATOR = /[ -]/
 
 // A UUID's groups can read as a grouped card (`…-7731-9087-30651b…` passes Luhn one time
 // in ten); event ids, request ids and trace ids are everywhere in audit events.
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
 // Hex identifiers hold long digit runs too: a W3C trace id (32 hex characters) has a run
 // of 13 or more digits about one time in 25, and one time in ten that run passes Luhn. A
@@ -29,7 +30,8 @@ const HEX_ID_LENGTHS: ReadonlySet<number> = new Set([16, 32, 40, 64])
 const isHexLetter = (code: number): boolean => (code >= 65 && code <= 70) || (code >= 97 && code <= 102)
 const isHexDigit = (code: number): boolean => (code >= 48 && code <= 57) || isHexLetter(code)
 
-function isInHexIdentifier(text: string, start: number, end: number): boolean {
+/** True when the ungrouped digit run `text[start, end)` is part of a hex identifier. */
+export function isInHexIdentifier(text: string, start: number, end: number): boolean {
   if (!isHexLetter(text.charCodeAt(start - 1)) && !isHexLetter(text.charCodeAt(end))) return false
   while (start > 0 && isHexDigit(text.charCodeAt(start - 1))) start--
   while (end < text.length && isHexDigit(text.charCodeAt(end))) end++
@@ -87,7 +89,7 @@ export function maskCards(text: string): string {
  * 4-4-4-4-3, 4-6-5, 4-6-4). Digit groups that merely sit next to each other — a UUID's
  * `8000-000000000001`, a date, a phone number — are not a card.
  */
-function findCardEnd(text: string, starts: readonly number[], sizes: readonly number[], from: number): number {
+export function findCardEnd(text: string, starts: readonly number[], sizes: readonly number[], from: number): number {
   let digits = 0
   let last = from
   // Widen while still within 19 digits, then try the widest candidate first.
