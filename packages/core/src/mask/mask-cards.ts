@@ -9,9 +9,9 @@ import { isLuhnValid } from './luhn'
 /** What a card's digits before its last four become. */
 export const CARD_STARS = '************'
 
-// Cheap gate: only a run of 13 digits (single separators allowed) can hold a card.
+/** Cheap gate: only a run of 13 digits (single separators allowed) can hold a card. */
 // Each step is a fixed one or two characters, so the regex cannot backtrack badly.
-const CARD_HINT = /\d(?:[ -]?\d){12}/
+export const CARD_HINT = /\d(?:[ -]?\d){12}/
 
 // A run of digit groups joined by single spaces or dashes: the text a card can be
 // written in. Its groups are the only places a card may start or end.
