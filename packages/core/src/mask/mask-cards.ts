@@ -41,9 +41,23 @@ export function isInHexIdentifier(text: string, start: number, end: number): boo
 /** Masks every card number inside `text`; returns `text` itself when there is none. */
 export function maskCards(text: string): string {
   if (!CARD_HINT.test(text)) return text
-  // [start, end) of each UUID: a run starting inside one resumes at its end.
-  const uuids: number[] = []
-  if (text.length >= 36 && text.includes('-')) for (const m of text.matchAll(UUID)) uuids.push(m.index, m.index + m[0].length)
+  // A UUID is 36 characters with dashes: shorter texts, or texts without one, skip the search.
+  return maskCardRuns(text, text.length >= 36 && text.includes('-') ? uuidSpans(text) : [])
+}
+
+/** [start, end) of each UUID in `text`, flat: a run starting inside one resumes at its end. */
+export function uuidSpans(text: string): number[] {
+  const spans: number[] = []
+  for (const m of text.matchAll(UUID)) spans.push(m.index, m.index + m[0].length)
+  return spans
+}
+
+/**
+ * The card rule's walk over the digit runs of `text`, with the UUIDs `uuidSpans` found:
+ * every card masked, `text` itself when there is none. `maskCards` and the browser's
+ * `maskCardsCompact` differ only in the searches they skip before calling it.
+ */
+export function maskCardRuns(text: string, uuids: readonly number[]): string {
   let out = ''
   let copiedTo = 0
   RUN.lastIndex = 0
