@@ -7,32 +7,16 @@
 // (±50 µs a run on the 2-vCPU machine).
 // Usage: pnpm -C bench/sdk-browser compare A.min.js B.min.js …   (ROUNDS, N, NET=1)
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { launchChromium } from '@echotrail/test-harness'
+import { median, startBenchServers, timeFetches } from './bench-page.js'
 
 const builds = process.argv.slice(2).map((file) => readFileSync(file))
 const NET = process.env.NET === '1'
 const N = Number(process.env.N ?? (NET ? 1000 : 20000))
 const WAIT = NET ? 0 : 1100
 const stub = NET ? '' : `<script>const real = fetch; window.fetch = function (u, init) { return String(u).includes('/v1/') ? real.apply(this, arguments) : Promise.resolve({ status: 200, text: () => Promise.resolve('') }) }</script>`
-const ingest = createServer((req, res) => {
-  req.resume()
-  req.on('end', () => res.writeHead(202, { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*' }).end('{"accepted":0,"duplicates":0,"rejected":[]}'))
-})
-await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r))
-const ingestOrigin = `http://127.0.0.1:${(ingest.address() as AddressInfo).port}`
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x')
-  const m = /^\/sdk(\d+)\.js$/.exec(url.pathname)
-  if (url.pathname === '/ping') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
-  if (m) return res.writeHead(200, { 'content-type': 'text/javascript' }).end(builds[Number(m[1])])
-  const b = url.searchParams.get('b')
-  const tag = b === null ? '' : `<script src="/sdk${b}.js" data-key="et_pk_benchbenchbenchbenchbench" data-endpoint="${ingestOrigin}" data-service="bench"></script>`
-  res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head>${stub}${tag}</head><body>bench</body></html>`)
-})
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const servers = await startBenchServers(builds, stub)
+const { origin } = servers
 const browser = await launchChromium()
 const context = await browser.newContext()
 const pages = [await context.newPage()]
@@ -42,24 +26,16 @@ for (let i = 0; i < builds.length; i++) {
   await p.goto(`${origin}/page?b=${i}`)
   pages.push(p)
 }
-const run = (page: (typeof pages)[number]) =>
-  page.evaluate(async ([n, wait]) => {
-    const start = performance.now()
-    for (let i = 0; i < n; i++) await (await fetch(`/ping?i=${i}`)).text()
-    // Stubbed: the last hand-off (1 s timer) runs inside the timed window.
-    await new Promise((r) => setTimeout(r, wait))
-    return performance.now() - start - wait
-  }, [N, WAIT] as const)
+// Stubbed: the last hand-off (1 s timer) runs inside the timed window.
+const run = (page: (typeof pages)[number]) => timeFetches(page, N, WAIT)
 for (const p of pages) await run(p)
 const samples: number[][] = pages.map(() => [])
 for (let round = 0; round < Number(process.env.ROUNDS ?? 5); round++) {
   const order = round % 2 ? [...pages.keys()].reverse() : [...pages.keys()]
   for (const i of order) samples[i]!.push(await run(pages[i]!))
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const base = median(samples[0]!)
 console.log(`without: ${((base * 1000) / N).toFixed(2)} µs/fetch  [${samples[0]!.map((x) => ((x * 1000) / N).toFixed(1)).join(' ')}]`)
 for (let i = 1; i < pages.length; i++) console.log(`build ${i - 1} (${process.argv[i + 1]}): +${(((median(samples[i]!) - base) * 1000) / N).toFixed(2)} µs/fetch  [${samples[i]!.map((x) => (((x - base) * 1000) / N).toFixed(1)).join(' ')}]`)
 await browser.close()
-server.close()
-ingest.close()
+servers.close()

@@ -4,11 +4,10 @@
 //        BENCH_CPU_PROF=/tmp/page.cpuprofile pnpm -C bench/sdk-browser bench   (also profiles one run with the SDK)
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { launchChromium } from '@echotrail/test-harness'
+import { median, startBenchServers, timeFetches } from './bench-page.js'
 
 const GOAL_BYTES = 6 * 1_000
 const FETCHES = 1_000
@@ -29,45 +28,18 @@ console.log('@echotrail/browser — dist/echotrail.min.js')
 console.log(`  minified ${(iife.length / 1_000).toFixed(2)} kB, min+gzip ${(gzipped / 1_000).toFixed(2)} kB`)
 console.log(`  goal ≤ ${GOAL_BYTES / 1_000} kB: ${gzipped <= GOAL_BYTES ? 'met' : `missed by ${((gzipped - GOAL_BYTES) / 1_000).toFixed(2)} kB`}; size-limit budget in pnpm lint: ${limit}`)
 
-// One origin serves the pages and the fetched endpoint; a stand-in collector on another
-// origin (as in production) answers 202 to every batch, so the SDK does all its work:
-// events built, masked, queued in IndexedDB, sent.
-const ingest = createServer((req, res) => {
-  req.resume()
-  req.on('end', () =>
-    res.writeHead(202, { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*' }).end('{"accepted":0,"duplicates":0,"rejected":[]}'),
-  )
-})
-await new Promise<void>((resolve) => ingest.listen(0, '127.0.0.1', resolve))
-const ingestOrigin = `http://127.0.0.1:${(ingest.address() as AddressInfo).port}`
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x')
-  if (url.pathname === '/sdk.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(iife)
-  if (url.pathname === '/ping') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
-  const tag = url.searchParams.has('sdk')
-    ? `<script src="/sdk.js" data-key="et_pk_benchbenchbenchbenchbench" data-endpoint="${ingestOrigin}" data-service="bench"></script>`
-    : ''
-  res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head>${tag}</head><body>bench</body></html>`)
-})
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const servers = await startBenchServers([iife])
 
 const browser = await launchChromium()
 try {
   const context = await browser.newContext()
   const without = await context.newPage()
-  await without.goto(`${origin}/page`)
+  await without.goto(`${servers.origin}/page`)
   const withSdk = await context.newPage()
-  await withSdk.goto(`${origin}/page?sdk`)
+  await withSdk.goto(`${servers.origin}/page?b=0`)
   if (!(await withSdk.evaluate(() => typeof (globalThis as unknown as { Echotrail?: unknown }).Echotrail === 'object'))) throw new Error('SDK did not load')
 
-  // Sequential, awaited fetches with the body read: the per-request cost a page sees.
-  const run = (page: typeof without) =>
-    page.evaluate(async (n) => {
-      const start = performance.now()
-      for (let i = 0; i < n; i++) await (await fetch(`/ping?i=${i}`)).text()
-      return performance.now() - start
-    }, FETCHES)
+  const run = (page: typeof without) => timeFetches(page, FETCHES)
 
   await run(without)
   await run(withSdk)
@@ -95,7 +67,6 @@ try {
     writeFileSync(profileFile, JSON.stringify(profile))
     console.log(`  CPU profile of one run with the SDK: ${profileFile}`)
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const a = median(samples.without)
   const b = median(samples.with)
   const stats = await withSdk.evaluate(async () => {
@@ -109,6 +80,5 @@ try {
   console.log(`  ratio ${(b / a).toFixed(3)} (goal ≤ ${RATIO_GOAL}: ${b / a <= RATIO_GOAL ? 'met' : 'missed'}); events sent ${stats.sent}, dropped ${stats.dropped}`)
 } finally {
   await browser.close()
-  server.close()
-  ingest.close()
+  servers.close()
 }

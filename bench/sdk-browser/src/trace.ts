@@ -6,43 +6,23 @@
 // sees the microtask checkpoints, timer and IndexedDB callbacks and Blink's own work.
 // Usage: pnpm -C bench/sdk-browser trace   (uses packages/sdk-browser/dist as built)
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { launchChromium } from '@echotrail/test-harness'
+import { startBenchServers, timeFetches } from './bench-page.js'
 
 const packageDir = fileURLToPath(new URL('../../../packages/sdk-browser/', import.meta.url))
 const iife = readFileSync(`${packageDir}dist/echotrail.min.js`)
-let ingestBytes = 0, ingestReqs = 0
-const ingest = createServer((req, res) => {
-  ingestReqs++
-  req.on('data', (c: Buffer) => (ingestBytes += c.length))
-  req.on('end', () => res.writeHead(202, { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*' }).end('{"accepted":0,"duplicates":0,"rejected":[]}'))
-})
-await new Promise<void>((r) => ingest.listen(0, '127.0.0.1', r))
-const ingestOrigin = `http://127.0.0.1:${(ingest.address() as AddressInfo).port}`
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x')
-  if (url.pathname === '/sdk.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(iife)
-  if (url.pathname === '/ping') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
-  const tag = url.searchParams.has('sdk') ? `<script src="/sdk.js" data-key="et_pk_benchbenchbenchbenchbench" data-endpoint="${ingestOrigin}" data-service="bench"></script>` : ''
-  res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head>${tag}</head><body>bench</body></html>`)
-})
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const servers = await startBenchServers([iife])
+const { ingested } = servers
 const browser = await launchChromium()
 const context = await browser.newContext()
-const run = (page: Awaited<ReturnType<typeof context.newPage>>) => page.evaluate(async (n: number) => {
-  const start = performance.now()
-  for (let i = 0; i < n; i++) await (await fetch(`/ping?i=${i}`)).text()
-  return performance.now() - start
-}, 1000)
+const run = (page: Awaited<ReturnType<typeof context.newPage>>) => timeFetches(page, 1000)
 const allByName: Map<string, number>[] = []
 for (const mode of ['without', 'with', 'without', 'with']) {
   const page = await context.newPage()
-  await page.goto(`${origin}/page${mode === 'with' ? '?sdk' : ''}`)
+  await page.goto(`${servers.origin}/page${mode === 'with' ? '?b=0' : ''}`)
   await run(page)
-  const b0 = ingestBytes, r0 = ingestReqs
+  const before = { ...ingested }
   await browser.browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'IndexedDB', 'loading', 'net'] })
   const ms = await run(page)
   const buf = await browser.browser.stopTracing()
@@ -75,7 +55,7 @@ for (const mode of ['without', 'with', 'without', 'with']) {
   }
   while (stack.length) pop()
   allByName.push(byName)
-  console.log(`\n== ${mode}: ${ms.toFixed(0)} ms; ingest ${ingestReqs - r0} requests ${((ingestBytes - b0) / 1000).toFixed(0)} kB`)
+  console.log(`\n== ${mode}: ${ms.toFixed(0)} ms; ingest ${ingested.requests - before.requests} requests ${((ingested.bytes - before.bytes) / 1000).toFixed(0)} kB`)
   for (const [k, v] of [...busy].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${(v / 1000).toFixed(0).padStart(6)} ms cpu  ${String(tasks.get(k)).padStart(6)} tasks  ${k}`)
   await page.close()
 }
@@ -83,4 +63,5 @@ const keys = new Set(allByName.flatMap((m) => [...m.keys()]))
 const rows = [...keys].map((k) => [k, ((allByName[1]!.get(k) ?? 0) + (allByName[3]!.get(k) ?? 0) - (allByName[0]!.get(k) ?? 0) - (allByName[2]!.get(k) ?? 0)) / 2, ((allByName[0]!.get(k) ?? 0) + (allByName[2]!.get(k) ?? 0)) / 2] as const)
 console.log('\nrenderer main thread, with minus without (ms, mean of 2), then without:')
 for (const [k, d, w] of rows.filter((r) => !r[0].startsWith('#')).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 30)) console.log(`  ${(d / 1000).toFixed(1).padStart(7)}  ${(w / 1000).toFixed(1).padStart(7)}  n=${(allByName[1]!.get('#' + k) ?? 0)}/${(allByName[0]!.get('#' + k) ?? 0)}  ${k}`)
-await browser.close(); server.close(); ingest.close()
+await browser.close()
+servers.close()
